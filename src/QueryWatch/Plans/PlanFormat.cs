@@ -1,0 +1,8 @@
+namespace QueryWatch.Plans;
+
+/// <summary>The EXPLAIN output format a plan was read from.</summary>
+internal enum PlanFormat
+{
+    Json,
+    Text,
+}
