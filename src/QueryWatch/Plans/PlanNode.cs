@@ -196,6 +196,24 @@ internal sealed class PlanNode
         }
     }
 
+    /// <summary>
+    /// The planner's cost for this node itself: its total cost less its children's (InitPlans
+    /// aside); never negative (a Limit costs less than the input it stops reading). Null without costs.
+    /// </summary>
+    public double? ExclusiveCost
+    {
+        get
+        {
+            if (TotalCost is not { } own) return null;
+            foreach (var child in Children)
+            {
+                if (child.ParentRelationship == "InitPlan") continue;
+                if (child.TotalCost is { } c) own -= c;
+            }
+            return Math.Max(own, 0);
+        }
+    }
+
     private int ParallelProcesses()
     {
         for (var n = this; n is not null; n = n.Parent)
