@@ -16,8 +16,14 @@ internal ref partial struct JsonPlanReader
         {
             if (Advance() == JsonTokenType.PropertyName)
             {
-                var name = Name();
-                if (Advance() == JsonTokenType.StartArray && name == "Plans")
+                var name = Name(out var isBuffer);
+                if (Advance() == JsonTokenType.Number && isBuffer && _reader.TryGetDouble(out var blocks))
+                {
+                    // A third of a node's properties with BUFFERS: straight to the counters, past the node mapping's misses.
+                    (current.Node.Buffers ??= new BufferCounts()).TrySet(name, blocks);
+                    continue;
+                }
+                if (_reader.TokenType == JsonTokenType.StartArray && name == "Plans")
                 {
                     if (Advance() != JsonTokenType.EndArray) current = OpenChild(ancestors, current);
                     continue;
@@ -104,9 +110,12 @@ internal ref partial struct JsonPlanReader
             var worker = new WorkerDetail();
             while (Advance() == JsonTokenType.PropertyName)
             {
-                var name = Name();
+                var name = Name(out var isBuffer);
                 switch (Advance())
                 {
+                    case JsonTokenType.Number when isBuffer && _reader.TryGetDouble(out var blocks):
+                        (worker.Buffers ??= new BufferCounts()).TrySet(name, blocks);
+                        break;
                     case JsonTokenType.Number when _reader.TryGetDouble(out var number):
                         WorkerDetailProperties.SetNumber(worker, name, number);
                         break;

@@ -244,10 +244,14 @@ internal ref partial struct JsonPlanReader
         return _reader.TokenType;
     }
 
-    private readonly string Name()
+    private readonly string Name() => Name(out _);
+
+    private readonly string Name(out bool isBuffer)
     {
-        if (!_reader.ValueIsEscaped && Utf8NameTable.TryGet(_reader.ValueSpan, out var known)) return known;
-        return _reader.GetString()!;
+        if (!_reader.ValueIsEscaped && Utf8NameTable.TryGet(_reader.ValueSpan, out var known, out isBuffer)) return known;
+        var name = _reader.GetString()!;
+        isBuffer = BufferCounts.IsBufferProperty(name);
+        return name;
     }
 
     private readonly string StringValue()

@@ -58,11 +58,14 @@ internal static class Utf8NameTable
         "still in progress", "Memory", "Disk", "public", "binary", "logical",
     ];
 
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<byte>> Lookup =
-        new HashSet<string>(Known, new Utf8AsciiComparer()).GetAlternateLookup<ReadOnlySpan<byte>>();
+    private static readonly Dictionary<string, bool>.AlternateLookup<ReadOnlySpan<byte>> Lookup =
+        Known.Distinct(StringComparer.Ordinal).ToDictionary(name => name, BufferCounts.IsBufferProperty, new Utf8AsciiComparer()).GetAlternateLookup<ReadOnlySpan<byte>>();
 
     /// <summary>The shared string spelled by <paramref name="utf8"/>, when it is a known one.</summary>
-    public static bool TryGet(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out string? value) => Lookup.TryGetValue(utf8, out value);
+    public static bool TryGet(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out string? value) => Lookup.TryGetValue(utf8, out value, out _);
+
+    /// <summary>As <see cref="TryGet(ReadOnlySpan{byte}, out string?)"/>, also saying whether the name is a <see cref="BufferCounts"/> property.</summary>
+    public static bool TryGet(ReadOnlySpan<byte> utf8, [NotNullWhen(true)] out string? value, out bool isBuffer) => Lookup.TryGetValue(utf8, out value, out isBuffer);
 
     // Every known string is ASCII, so a byte and a char compare as equal numbers and hash alike.
     private sealed class Utf8AsciiComparer : IEqualityComparer<string>, IAlternateEqualityComparer<ReadOnlySpan<byte>, string>
