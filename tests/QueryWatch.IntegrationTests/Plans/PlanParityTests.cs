@@ -63,13 +63,14 @@ public sealed class PlanParityTests(ParityDatabase database) : IClassFixture<Par
                 if (node.HashAggBatches > 1) seen.Add("(hash aggregate spilled)");
                 if (node.LossyHeapBlocks > 0) seen.Add("(lossy bitmap)");
                 if (node.NeverExecuted) seen.Add("(never executed)");
+                if (node.ScanDirection == "Backward") seen.Add("(backward scan)");
                 if (node.ParentRelationship is "SubPlan" or "InitPlan") seen.Add("(" + node.ParentRelationship + ")");
             }
         }
 
         string[] expected =
         [
-            "Seq Scan", "Index Scan Backward", "Index Only Scan", "Bitmap Heap Scan", "Bitmap Index Scan", "BitmapOr", "BitmapAnd",
+            "Seq Scan", "Index Scan", "(backward scan)", "Index Only Scan", "Bitmap Heap Scan", "Bitmap Index Scan", "BitmapOr", "BitmapAnd",
             "Tid Scan", "Hash Join", "Hash Left Join", "Hash Right Join", "Hash Full Join", "Merge Join", "Merge Full Join",
             "Nested Loop", "Hash Semi Join", "Hash Anti Join", "Memoize", "Materialize", "Hash", "CTE Scan", "Recursive Union",
             "WorkTable Scan", "Gather", "Gather Merge", "Parallel Seq Scan", "Parallel Index Only Scan", "Parallel Hash",
