@@ -109,15 +109,8 @@ internal ref struct SqlNormalizer
         }
     }
 
-    private static bool IsBooleanLiteral(ReadOnlySpan<char> word) =>
+    internal static bool IsBooleanLiteral(ReadOnlySpan<char> word) =>
         (word.Length == 4 && SqlKeywords.Is(word, "TRUE")) || (word.Length == 5 && SqlKeywords.Is(word, "FALSE"));
-
-    private static bool IsConstant(SqlToken token, ReadOnlySpan<char> sql) =>
-        token.Kind is SqlTokenKind.Number or SqlTokenKind.String or SqlTokenKind.Parameter
-        || (token.IsWord && IsBooleanLiteral(token.Text(sql)));
-
-    private static bool IsPunctuation(SqlToken token, ReadOnlySpan<char> sql, char c) =>
-        token.Kind == SqlTokenKind.Punctuation && sql[token.Start] == c;
 
     private void EmitPunctuation(char c)
     {
@@ -132,7 +125,7 @@ internal ref struct SqlNormalizer
                     ? SqlKeywords.Is(_previousWord.Text(_sql), c == '(' ? "IN" : "ARRAY")
                     : false;
                 Emit(c == '(' ? Emitted.OpenParen : Emitted.OpenBracket, Tag.Punctuation, [c]);
-                if (opensList && TrySkipConstantList(c == '(' ? ')' : ']'))
+                if (opensList && SqlConstantList.TrySkip(ref _tokens, c == '(' ? ')' : ']'))
                 {
                     Emit(Emitted.List, Tag.List, ListMarkerSuffix);
                     Emit(c == '(' ? Emitted.CloseParen : Emitted.CloseBracket, Tag.Punctuation, c == '(' ? ")" : "]");
@@ -152,85 +145,6 @@ internal ref struct SqlNormalizer
                 return;
         }
     }
-
-    /// <summary>
-    /// Looks ahead over <c>elem, elem, ... close</c> where an element is an optionally signed
-    /// constant or placeholder with optional casts; on success consumes it all (the closing
-    /// token included). Lookahead stops at the first token that cannot belong to such a list,
-    /// and no list can start inside one, so the total work stays linear.
-    /// </summary>
-    private bool TrySkipConstantList(char close)
-    {
-        var ahead = _tokens;
-        var state = ListState.ExpectElement;
-        while (ahead.MoveNextSignificant())
-        {
-            var token = ahead.Current;
-            switch (state)
-            {
-                case ListState.ExpectElement when token.Kind == SqlTokenKind.Operator && token.Length == 1 && _sql[token.Start] is '-' or '+':
-                    state = ListState.ExpectValue;
-                    break;
-                case ListState.ExpectElement or ListState.ExpectValue:
-                    if (!IsConstant(token, _sql))
-                    {
-                        return false;
-                    }
-
-                    state = ListState.AfterElement;
-                    break;
-                case ListState.TypeStart:
-                    if (!(token.IsWord || token.Kind == SqlTokenKind.QuotedIdentifier))
-                    {
-                        return false;
-                    }
-
-                    state = ListState.InType;
-                    break;
-                case ListState.ExpectArrayClose:
-                    if (!IsPunctuation(token, _sql, ']'))
-                    {
-                        return false;
-                    }
-
-                    state = ListState.InType;
-                    break;
-                default:
-                    if (IsPunctuation(token, _sql, close))
-                    {
-                        _tokens = ahead;
-                        return true;
-                    }
-
-                    if (token.Kind == SqlTokenKind.Cast)
-                    {
-                        state = ListState.TypeStart;
-                    }
-                    else if (IsPunctuation(token, _sql, ','))
-                    {
-                        state = ListState.ExpectElement;
-                    }
-                    else if (state == ListState.InType && (token.IsWord || token.Kind == SqlTokenKind.QuotedIdentifier || IsPunctuation(token, _sql, '.')))
-                    {
-                        state = ListState.InType;
-                    }
-                    else if (state == ListState.InType && IsPunctuation(token, _sql, '['))
-                    {
-                        state = ListState.ExpectArrayClose;
-                    }
-                    else
-                    {
-                        return false;
-                    }
-
-                    break;
-            }
-        }
-
-        return false;
-    }
-
-    private enum ListState { ExpectElement, ExpectValue, AfterElement, TypeStart, InType, ExpectArrayClose }
 
     private void SkipStringContinuation()
     {
