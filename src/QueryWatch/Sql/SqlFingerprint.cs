@@ -13,8 +13,8 @@ internal sealed record SqlFingerprint(ulong Id, string Normalized)
     /// <summary>The id as 16 lower-case hex digits, as logs and the CLI print it.</summary>
     public string IdHex => Id.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
 
-    /// <summary>Normalizes <paramref name="sql"/> and computes its id.</summary>
-    public static SqlFingerprint Compute(string sql)
+    /// <summary>Normalizes <paramref name="sql"/> and computes its id (null reads as empty).</summary>
+    public static SqlFingerprint Compute(string? sql)
     {
         var normalizer = new SqlNormalizer(sql ?? "", writeText: true);
         try

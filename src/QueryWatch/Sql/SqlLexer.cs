@@ -14,12 +14,8 @@ internal static class SqlLexer
     // scan.l: an operator may end in + or - only if it holds one of these.
     private const string OperatorKeepTrailingSign = "~!@#%^&|`?";
 
-    /// <summary>Every token of <paramref name="sql"/>, keywords classified.</summary>
-    public static IEnumerable<SqlToken> Tokenize(string sql)
-    {
-        ArgumentNullException.ThrowIfNull(sql);
-        return TokenizeIterator(sql);
-    }
+    /// <summary>Every token of <paramref name="sql"/>, keywords classified; none for null.</summary>
+    public static IEnumerable<SqlToken> Tokenize(string? sql) => TokenizeIterator(sql ?? "");
 
     /// <summary>An allocation-free enumerator over the tokens of <paramref name="sql"/>.</summary>
     /// <param name="sql">The text.</param>

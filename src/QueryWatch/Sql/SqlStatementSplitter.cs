@@ -9,8 +9,8 @@ namespace QueryWatch.Sql;
 /// </summary>
 internal static class SqlStatementSplitter
 {
-    /// <summary>The statements of <paramref name="sql"/>, in order.</summary>
-    public static IReadOnlyList<SqlStatement> Split(string sql)
+    /// <summary>The statements of <paramref name="sql"/>, in order; none for null.</summary>
+    public static IReadOnlyList<SqlStatement> Split(string? sql)
     {
         var statements = new List<SqlStatement>();
         if (string.IsNullOrEmpty(sql))

@@ -72,4 +72,13 @@ public sealed class SqlPropertyTests
         Assert.NotNull(SqlStatementSplitter.Split("CREATE " + sql));
         Assert.True(SqlLexer.Tokenize(sql).Count() > 0);
     }
+
+    [Fact]
+    public void Null_reads_as_empty_input()
+    {
+        Assert.Empty(SqlLexer.Tokenize(null));
+        Assert.Empty(SqlStatementSplitter.Split(null));
+        Assert.Equal(SqlFingerprint.ComputeId(""), SqlFingerprint.Compute(null).Id);
+        Assert.Equal("", SqlFingerprint.Compute(null).Normalized);
+    }
 }
