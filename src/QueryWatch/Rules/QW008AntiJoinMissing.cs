@@ -15,7 +15,7 @@ internal sealed partial class QW008AntiJoinMissing : IPlanRule
     public IReadOnlyDictionary<string, double> DefaultThresholds { get; } = new Dictionary<string, double>
     {
         // rows the negated filter is checked against
-        ["minRows"] = 1_000,
+        ["minRows"] = 100,
     };
 
     public void Inspect(RuleContext context, PlanNode node)

@@ -11,7 +11,7 @@ internal static class RuleText
         (value >= 10 ? Math.Round(value).ToString("N0", CultureInfo.InvariantCulture) : value.ToString("0.#", CultureInfo.InvariantCulture)) + "x";
 
     public static string Percent(double share) =>
-        (share * 100 >= 99.95 && share < 1 ? "99.9" : (share * 100).ToString(share * 100 < 1 ? "0.##" : "0", CultureInfo.InvariantCulture)) + "%";
+        (share * 100 >= 99.95 && share < 1 ? "99.9" : (share * 100).ToString(share * 100 < 1 ? "0.###" : "0", CultureInfo.InvariantCulture)) + "%";
 
     public static string Ms(double ms) => ms.ToString(ms >= 100 ? "N0" : "0.###", CultureInfo.InvariantCulture) + " ms";
 

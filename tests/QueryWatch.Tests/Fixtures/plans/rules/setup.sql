@@ -8,8 +8,9 @@ SELECT setseed(0.42);
 CREATE TABLE activity (id bigint PRIMARY KEY, process_id int NOT NULL, element_id int NOT NULL, state text NOT NULL)
   WITH (autovacuum_enabled = off);
 INSERT INTO activity
-SELECT i, i % 20, i,
-       CASE WHEN i % 20 = 7 AND i > 990000 THEN 'error' WHEN i % 97 = 0 THEN 'error' ELSE 'done' END
+SELECT i, i % 50, i,
+       CASE WHEN i % 50 = 7 THEN (CASE WHEN i > 980000 THEN 'error' ELSE 'done' END)
+            WHEN i % 53 = 0 THEN 'error' ELSE 'done' END
 FROM generate_series(1, 1000000) i;
 CREATE INDEX activity_element_id ON activity (element_id);
 CREATE INDEX activity_process_id ON activity (process_id);
@@ -20,7 +21,8 @@ CREATE TABLE queues (queue_name text PRIMARY KEY, locked_at timestamptz) WITH (a
 CREATE TABLE jobs (id bigint PRIMARY KEY, queue_name text, priority int NOT NULL, run_at timestamptz NOT NULL, attempts int NOT NULL)
   WITH (autovacuum_enabled = off);
 INSERT INTO queues SELECT 'q' || i, CASE WHEN i <= 99 THEN now() END FROM generate_series(1, 100) i;
-INSERT INTO jobs SELECT i, 'q' || (1 + (i % 100)), 0, now() - interval '1 day' + i * interval '1 ms', 0
+-- only the newest 1,000 jobs belong to the one unlocked queue
+INSERT INTO jobs SELECT i, CASE WHEN i > 199000 THEN 'q100' ELSE 'q' || (1 + (i % 99)) END, 0, now() - interval '1 day' + i * interval '1 ms', 0
 FROM generate_series(1, 200000) i;
 CREATE INDEX jobs_priority_run_at_id ON jobs (priority, run_at, id);
 ANALYZE queues; ANALYZE jobs;
@@ -43,10 +45,10 @@ INSERT INTO exec_jobs SELECT i, i % 5, 'completed', now() - i * interval '1 s', 
 FROM generate_series(1, 350000) i;
 CREATE INDEX exec_jobs_state ON exec_jobs (state);
 CREATE INDEX exec_jobs_last_dequeue ON exec_jobs (user_id, last_dequeue);
-VACUUM ANALYZE exec_jobs;
 UPDATE exec_jobs SET state = 'queued' WHERE id % 350 = 0;
-ANALYZE exec_jobs;
-UPDATE exec_jobs SET state = 'queued' WHERE id % 15 = 0;
+VACUUM ANALYZE exec_jobs;
+-- 25,000 rows queued after the last ANALYZE (statistics say ~1,000), touching every page
+UPDATE exec_jobs SET state = 'queued' WHERE id % 14 = 0;
 -- the "after" shape: a trigger-maintained summary, one row per user
 CREATE TABLE exec_last_dequeues (user_id int PRIMARY KEY, latest_dequeue timestamptz);
 INSERT INTO exec_last_dequeues SELECT user_id, max(last_dequeue) FROM exec_jobs GROUP BY user_id;
