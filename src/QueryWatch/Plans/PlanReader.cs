@@ -13,8 +13,21 @@ internal static class PlanReader
         return LooksLikeJson(input) ? JsonPlanParser.Parse(input) : TextPlanParser.Parse(input);
     }
 
+    /// <summary>True when the first line that is not blank nor psql's <c>QUERY PLAN</c> header or dashes line opens a JSON array or object.</summary>
     internal static bool LooksLikeJson(string input)
     {
-        throw new NotImplementedException();
+        var rest = input.AsSpan();
+        while (!rest.IsEmpty)
+        {
+            var end = rest.IndexOf('\n');
+            var line = (end < 0 ? rest : rest[..end]).Trim().TrimStart('\uFEFF').TrimStart();
+            rest = end < 0 ? default : rest[(end + 1)..];
+            if (line.IsEmpty || line.SequenceEqual("QUERY PLAN") || IsRule(line)) continue;
+            return line[0] is '[' or '{';
+        }
+        return false;
     }
+
+    // psql's line under the header: dashes, with '+' at column joins when borders are on.
+    private static bool IsRule(ReadOnlySpan<char> line) => line[0] == '-' && !line.ContainsAnyExcept('-', '+');
 }
