@@ -16,6 +16,9 @@ internal static class PredicateColumns
         if (string.IsNullOrEmpty(expression)) return result;
         var s = expression;
         var i = 0;
+        var depth = 0;
+        var callDepths = new Stack<int>();
+        var afterFunctionName = false;
         while (i < s.Length)
         {
             var c = s[i];
@@ -24,8 +27,24 @@ internal static class PredicateColumns
                 i = SkipQuoted(s, i, '\'');
                 continue;
             }
+            if (c == '(')
+            {
+                depth++;
+                if (afterFunctionName) callDepths.Push(depth);
+                afterFunctionName = false;
+                i++;
+                continue;
+            }
+            if (c == ')')
+            {
+                if (callDepths.Count > 0 && callDepths.Peek() == depth) callDepths.Pop();
+                depth--;
+                i++;
+                continue;
+            }
             if (!IsIdentStart(c) && c != '"')
             {
+                if (c != ' ') afterFunctionName = false;
                 i++;
                 continue;
             }
@@ -36,7 +55,14 @@ internal static class PredicateColumns
             if (precededByCast) continue;
             var j = i;
             while (j < s.Length && s[j] == ' ') j++;
-            if (j < s.Length && s[j] == '(') continue; // a function call
+            if (j < s.Length && s[j] == '(' && !IsKeyword(name))
+            {
+                // a function call: its arguments are not columns an index on the bare column would serve
+                afterFunctionName = true;
+                continue;
+            }
+            // arguments of a function call (lower(email) = …) are not plain column comparisons
+            if (callDepths.Count > 0) continue;
             j = SkipCastsAndParens(s, j);
             var equality = OperatorKind(s, j);
             if (equality is null || IsKeyword(name)) continue;

@@ -45,8 +45,8 @@ internal sealed class QW001DistinctExistenceCheck : IPlanRule
         var scan = NodeFacts.FirstScan(distinct);
         var table = NodeFacts.Table(scan);
         var columns = PredicateColumns.IndexOrder(PredicateColumns.Read(scan?.Filter).Concat(PredicateColumns.Read(scan?.IndexCond)));
-        var reads = distinct.HasActuals && distinct.Children.Count > 0
-            ? $"it read {RuleText.Count(NodeFacts.Rows(distinct.Children[0]))} rows to produce {RuleText.Count(NodeFacts.Rows(distinct))} distinct ones"
+        var reads = scan is not null && scan.HasActuals && !scan.NeverExecuted
+            ? $"the {PlanPath.ShortName(scan)} under it fetched {RuleText.Count(NodeFacts.Rows(scan) + NodeFacts.RemovedByFilter(scan))} rows to find {RuleText.Count(NodeFacts.Rows(scan))}"
             : $"it is planned to produce {RuleText.Count(distinctRows)} distinct rows at a cost of {RuleText.Count(distinct.TotalCost ?? 0)}";
         var where = columns.Count == 0 ? "…" : string.Join(" AND ", columns.Select(c => c + " = …"));
         var index = columns.Count == 0 ? "" : $"; an index on {table} ({string.Join(", ", columns)}) then finds it directly";
@@ -61,7 +61,7 @@ internal sealed class QW001DistinctExistenceCheck : IPlanRule
         if (node.NodeType == "Unique") return true;
         if (node.NodeType != "Aggregate" || node.Strategy is not ("Hashed" or "Sorted") || node.GroupKey is null) return false;
         // A GROUP BY with aggregates looks the same as a DISTINCT; VERBOSE output or the SQL tells them apart.
-        if (node.Output is { } output) return !output.Any(o => o.Contains('(') && o.Any(char.IsLetter) && System.Text.RegularExpressions.Regex.IsMatch(o, @"[A-Za-z_]\w*\("));
+        if (node.Output is { } output) return !output.Any(o => System.Text.RegularExpressions.Regex.IsMatch(o, @"[A-Za-z_]\w*\("));
         return context.Sql.DistinctUnderLimitOne || context.Sql.DistinctInsideIn;
     }
 }

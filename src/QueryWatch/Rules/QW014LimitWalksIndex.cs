@@ -52,7 +52,7 @@ internal sealed class QW014LimitWalksIndex : IPlanRule
             ? $"Lead an index with the Filter's equality columns, then the ORDER BY columns, so the walk reads only matching rows in order: CREATE INDEX ON {table} ({string.Join(", ", equality)}, <ORDER BY columns>); or, for an existence check, drop the ORDER BY/DISTINCT that forces this index."
             : $"The Filter ({string.Join(", ", filterColumns.Select(c => c.Name))}) has no equality an index could lead with: make the condition indexable (a partial index WHERE it holds, or an eligibility flag kept by the application or a trigger), and split OR-ed conditions so each branch can use an index.";
         context.Report(scan,
-            $"{PlanPath.ShortName(node)} wants {RuleText.Count(context.HasActuals ? NodeFacts.Rows(node) : node.PlanRows ?? 0)} row{(limitRows == 1 ? "" : "s")} and gets them by walking index {scan.IndexName} of {table} in ORDER BY order: {evidence}.",
+            $"{PlanPath.ShortName(node)} wants {RuleText.Count(context.HasActuals ? NodeFacts.Rows(node) : node.PlanRows ?? 0)} row{(limitRows == 1 ? " and gets it" : "s and gets them")} by walking index {scan.IndexName} of {table} in ORDER BY order: {evidence}.",
             suggestion,
             [Fact("index", scan.IndexName ?? ""), Fact("limitRows", limitRows), Fact("rowsRemovedByFilter", removed), Fact("scanTotalCost", scan.TotalCost ?? 0), Fact("limitTotalCost", node.TotalCost ?? 0)]);
     }

@@ -1,5 +1,6 @@
 using QueryWatch.Plans;
 using QueryWatch.Rules;
+using Xunit;
 using static QueryWatch.Tests.Rules.PlanTree;
 
 namespace QueryWatch.Tests.Rules;
@@ -9,7 +10,7 @@ public sealed class RuleEngineTests
     private static Plan SpillingSortOverSelectiveScan() => Plan(
         Of(new PlanNode { NodeType = "Sort", SortKey = ["payload"], SortMethod = "external merge", SortSpaceType = "Disk", SortSpaceUsedKb = 5040 }.Cost(100, 200, 10).Actual(400, 10, 1),
             new PlanNode { NodeType = "Seq Scan", RelationName = "events", Filter = "(account_id = 4242)", RowsRemovedByFilter = 499990 }.Cost(0, 100, 10).Actual(78, 10, 1).As("Outer")),
-        executionMs: 400);
+        executionTimeMs: 400);
 
     [Fact]
     public void Findings_come_most_expensive_node_first()

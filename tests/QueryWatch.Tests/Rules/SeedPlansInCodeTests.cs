@@ -1,5 +1,6 @@
 using QueryWatch.Plans;
 using QueryWatch.Rules;
+using Xunit;
 using static QueryWatch.Tests.Rules.PlanTree;
 
 namespace QueryWatch.Tests.Rules;

@@ -1,4 +1,5 @@
 using QueryWatch.Rules;
+using Xunit;
 
 namespace QueryWatch.Tests.Rules;
 

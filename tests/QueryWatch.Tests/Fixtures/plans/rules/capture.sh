@@ -28,11 +28,14 @@ capture "$R" QW001-fixed "SET max_parallel_workers_per_gather = 0" \
   "SELECT 1 AS a FROM activity WHERE process_id = 7 AND state = 'error' LIMIT 1"
 run "DROP INDEX activity_process_id_state"
 
-# QW003 (with QW014): EXISTS OR-ed with IS NULL, locking subquery; fixed: drive from the eligible queues
+# QW003 (with QW014): EXISTS OR-ed with IS NULL, locking subquery; fixed: drive from the eligible queues, one
+# index probe per queue (LATERAL ... LIMIT 1 over an index on (queue_name, priority, run_at, id))
 capture "$R" QW003-bad "SET max_parallel_workers_per_gather = 0" \
   "SELECT id FROM jobs WHERE run_at <= now() AND attempts < 5 AND (queue_name IS NULL OR EXISTS (SELECT 1 FROM queues q WHERE q.queue_name = jobs.queue_name AND (q.locked_at IS NULL OR q.locked_at < now() - interval '4 hours') FOR UPDATE SKIP LOCKED)) ORDER BY priority, run_at, id LIMIT 1"
+run "CREATE INDEX jobs_queue_name_priority ON jobs (queue_name, priority, run_at, id)"
 capture "$R" QW003-fixed "SET max_parallel_workers_per_gather = 0" \
-  "SELECT j.id FROM queues q JOIN jobs j ON j.queue_name = q.queue_name WHERE (q.locked_at IS NULL OR q.locked_at < now() - interval '4 hours') AND j.run_at <= now() AND j.attempts < 5 ORDER BY j.priority, j.run_at, j.id LIMIT 1"
+  "SELECT j.id FROM queues q CROSS JOIN LATERAL (SELECT id, priority, run_at FROM jobs WHERE jobs.queue_name = q.queue_name AND run_at <= now() AND attempts < 5 ORDER BY priority, run_at, id LIMIT 1) j WHERE q.locked_at IS NULL OR q.locked_at < now() - interval '4 hours' ORDER BY j.priority, j.run_at, j.id LIMIT 1"
+run "DROP INDEX jobs_queue_name_priority"
 
 # QW004: inner index scan rejects every pipeline; fixed: one id-range batch of the outer side
 capture "$R" QW004-bad "SET max_parallel_workers_per_gather = 0" \
@@ -78,5 +81,5 @@ H="$here/../healthy"
 i=0
 while IFS= read -r q; do
   [ -z "$q" ] && continue
-  i=$((i + 1)); capture "$H" "$(printf 'H%02d' "$i")" "SELECT 1" "$q"
+  i=$((i + 1)); capture "$H" "$(printf 'H%02d' "$i")" "SET application_name = 'capture'" "$q"
 done < "$H/queries.txt"
