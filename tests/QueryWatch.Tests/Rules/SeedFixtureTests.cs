@@ -24,6 +24,7 @@ public sealed class SeedFixtureTests
         { "001-queued-after.txt", "QW005" }, { "001-queued-after.txt", "QW006" }, { "001-queued-after.txt", "QW007" }, { "001-queued-after.txt", "QW012" },
         { "002-after.txt", "QW003" }, { "002-after.txt", "QW014" },
         { "003-after.txt", "QW004" },
+        { "000-list.txt", "QW001" },
     };
 
     [Theory]
@@ -38,6 +39,17 @@ public sealed class SeedFixtureTests
     public void Seed_fixed_plan_does_not_raise_the_incident_rule(string file, string ruleId)
     {
         Assert.DoesNotContain(Analyze(file), f => f.RuleId == ruleId);
+    }
+
+    [Theory]
+    [InlineData("000-before.txt")]
+    [InlineData("000-list.txt")]
+    [InlineData("001-empty-before.txt")]
+    [InlineData("001-empty-after.txt")]
+    [InlineData("001-queued-before.txt")]
+    public void Seed_plans_rank_findings_with_weights_between_zero_and_one(string file)
+    {
+        Assert.All(Analyze(file), f => Assert.InRange(f.Weight, 0, 1));
     }
 
     [Fact]
@@ -60,11 +72,13 @@ public sealed class SeedFixtureTests
     }
 
     [Fact]
-    public void Arkindex_existence_check_ranks_the_index_walk_first()
+    public void Arkindex_existence_check_ranks_dropping_the_distinct_first()
     {
         var findings = Analyze("000-before.txt");
 
-        Assert.Equal("Limit → Unique → Gather Merge → Parallel Index Scan on process_workeractivity", findings[0].NodePath);
+        Assert.Equal("QW001", findings[0].RuleId);
+        Assert.Equal("Limit → Unique", findings[0].NodePath);
+        Assert.Contains(findings, f => f.NodePath == "Limit → Unique → Gather Merge → Parallel Index Scan on process_workeractivity");
     }
 
     private static IReadOnlyList<Finding> Analyze(string file) =>
