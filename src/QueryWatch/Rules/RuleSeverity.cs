@@ -1,0 +1,14 @@
+namespace QueryWatch.Rules;
+
+/// <summary>How urgent a plan finding is. Serialized in lower case (<c>info</c>, <c>warning</c>, <c>critical</c>).</summary>
+public enum RuleSeverity
+{
+    /// <summary>Worth knowing; not a problem on its own.</summary>
+    Info,
+
+    /// <summary>The plan does avoidable work that grows with the data.</summary>
+    Warning,
+
+    /// <summary>The plan is the reason the command is slow or timed out.</summary>
+    Critical,
+}
