@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QueryWatch;
+using QueryWatch.EntityFrameworkCore.Hosting;
 using QueryWatch.EntityFrameworkCore.Infrastructure;
 
 // The namespace of DbContextOptionsBuilder, as UseNpgsql: the extension shows up without a using.
@@ -75,6 +76,6 @@ public static class QueryWatchDbContextOptionsBuilderExtensions
         // AddQueryWatch registered: its bound (and validated) options; otherwise the defaults.
         var bound = services?.GetService<IOptionsMonitor<QueryWatchOptions>>()?.CurrentValue ?? new QueryWatchOptions();
         var loggerFactory = core?.LoggerFactory ?? services?.GetService<ILoggerFactory>();
-        return new QueryWatchOptionsExtension(bound, loggerFactory);
+        return new QueryWatchOptionsExtension(bound, loggerFactory, services?.GetService<QueryWatchHostLifetime>());
     }
 }

@@ -46,6 +46,7 @@ public static class QueryWatchServiceCollectionExtensions
     {
         services.AddOptions<QueryWatchOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<QueryWatchOptions>, QueryWatchOptionsValidator>());
+        services.TryAddSingleton<QueryWatchHostLifetime>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, QueryWatchHostedService>());
         return services;
     }

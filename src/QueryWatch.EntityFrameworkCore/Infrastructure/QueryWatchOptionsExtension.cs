@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using QueryWatch.EntityFrameworkCore.Hosting;
 using QueryWatch.EntityFrameworkCore.Interception;
 using QueryWatch.Explain;
 
@@ -21,10 +22,11 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
     private ExtensionInfo? _info;
     private ExplainPipeline? _pipeline;
 
-    public QueryWatchOptionsExtension(QueryWatchOptions options, ILoggerFactory? loggerFactory)
+    public QueryWatchOptionsExtension(QueryWatchOptions options, ILoggerFactory? loggerFactory, QueryWatchHostLifetime? hostLifetime = null)
     {
         Options = options.Clone();
         LoggerFactory = loggerFactory;
+        HostLifetime = hostLifetime;
     }
 
     /// <summary>The options this context uses; a private copy.</summary>
@@ -33,6 +35,9 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
     /// <summary>The application's logger factory when one was known at configuration; otherwise EF's, resolved at first capture.</summary>
     public ILoggerFactory? LoggerFactory { get; }
 
+    /// <summary>The host that stops the pipeline, when <c>AddQueryWatch</c> registered one; otherwise process exit does.</summary>
+    public QueryWatchHostLifetime? HostLifetime { get; }
+
     public DbContextOptionsExtensionInfo Info => _info ??= new ExtensionInfo(this);
 
     /// <summary>A copy with the options changed by <paramref name="configure"/>.</summary>
@@ -40,7 +45,7 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
     {
         var options = Options.Clone();
         configure(options);
-        return new QueryWatchOptionsExtension(options, LoggerFactory);
+        return new QueryWatchOptionsExtension(options, LoggerFactory, HostLifetime);
     }
 
     public void ApplyServices(IServiceCollection services) => services.AddSingleton<IInterceptor>(new QueryWatchInterceptor(this));
@@ -65,7 +70,9 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
         var connectionString = context?.Database.GetConnectionString() ?? command.Connection?.ConnectionString
             ?? throw new InvalidOperationException("QueryWatch found no connection string for the command; set QueryWatchOptions.ExplainConnectionString.");
         var loggerFactory = LoggerFactory ?? context?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
-        return _pipeline = ExplainPipelineRegistry.GetOrCreate(connectionString, Options, loggerFactory);
+        pipeline = ExplainPipelineRegistry.GetOrCreate(connectionString, Options, loggerFactory);
+        HostLifetime?.Track(pipeline);
+        return _pipeline = pipeline;
     }
 
     private sealed class ExtensionInfo(QueryWatchOptionsExtension extension) : DbContextOptionsExtensionInfo(extension)

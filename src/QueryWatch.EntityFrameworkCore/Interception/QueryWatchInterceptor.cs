@@ -21,6 +21,7 @@ namespace QueryWatch.EntityFrameworkCore.Interception;
 /// </summary>
 internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 {
+    private readonly ReaderExecutionTimes _readerExecutionTimes = new();
     private readonly QueryWatchOptionsExtension _extension;
     private readonly TimeSpan _threshold;
     private readonly bool _enabled;
@@ -35,13 +36,26 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         _captureFailed = extension.Options.ExplainFailedCommands;
     }
 
-    // Readers are judged when disposed: a query that returns its first row fast and streams for
-    // seconds is slow for the application, and Duration at ReaderExecuted would miss it.
+    // Readers are judged when disposed, on execution plus reading: a query that returns its first
+    // row fast and streams for seconds is slow for the application. DataReaderDisposing's Duration
+    // counts from the reader's creation only, so the execution time is kept until then.
+    public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
+    {
+        if (_enabled) _readerExecutionTimes.Record(eventData.CommandId, eventData.Duration);
+        return result;
+    }
+
+    public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+    {
+        if (_enabled) _readerExecutionTimes.Record(eventData.CommandId, eventData.Duration);
+        return new ValueTask<DbDataReader>(result);
+    }
+
     public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
     {
         if (_enabled)
         {
-            var duration = DateTimeOffset.UtcNow - eventData.StartTime;
+            var duration = _readerExecutionTimes.Take(eventData.CommandId) + eventData.Duration;
             if (duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, duration, null);
         }
 

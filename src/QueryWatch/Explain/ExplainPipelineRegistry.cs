@@ -16,13 +16,37 @@ internal static class ExplainPipelineRegistry
     /// <summary>The pipeline for <paramref name="connectionString"/>; the first caller's options and logger factory build it.</summary>
     public static ExplainPipeline GetOrCreate(string connectionString, QueryWatchOptions options, ILoggerFactory loggerFactory)
     {
-        var key = options.ExplainConnectionString is { } explain ? explain + "\n" + connectionString : connectionString;
+        var key = KeyOf(connectionString, options);
         if (s_pipelines.TryGetValue(key, out var existing)) return existing.Value;
         HookProcessExit();
         var lazy = s_pipelines.GetOrAdd(key, _ => new Lazy<ExplainPipeline>(
             () => new ExplainPipeline(connectionString, options, loggerFactory), LazyThreadSafetyMode.ExecutionAndPublication));
         return lazy.Value;
     }
+
+    /// <summary>The pipeline <see cref="GetOrCreate"/> built for these arguments, if any.</summary>
+    public static ExplainPipeline? Find(string connectionString, QueryWatchOptions options)
+        => s_pipelines.TryGetValue(KeyOf(connectionString, options), out var lazy) && lazy.IsValueCreated ? lazy.Value : null;
+
+    /// <summary>Stops and forgets the pipeline for these arguments, if any.</summary>
+    public static async Task StopAsync(string connectionString, QueryWatchOptions options, CancellationToken ct = default)
+    {
+        if (s_pipelines.TryRemove(KeyOf(connectionString, options), out var lazy) && lazy.IsValueCreated)
+            await lazy.Value.StopAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Stops and forgets <paramref name="pipeline"/>, if it is still registered.</summary>
+    public static async Task StopAsync(ExplainPipeline pipeline, CancellationToken ct = default)
+    {
+        foreach (var entry in s_pipelines)
+        {
+            if (entry.Value.IsValueCreated && ReferenceEquals(entry.Value.Value, pipeline) && s_pipelines.TryRemove(entry))
+                await pipeline.StopAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    private static string KeyOf(string connectionString, QueryWatchOptions options)
+        => options.ExplainConnectionString is { } explain ? explain + "\n" + connectionString : connectionString;
 
     /// <summary>Stops and forgets every pipeline; a later capture starts a new one.</summary>
     public static async Task StopAllAsync(CancellationToken ct = default)

@@ -1,0 +1,112 @@
+using Microsoft.EntityFrameworkCore;
+using QueryWatch.Diagnostics;
+
+namespace QueryWatch.IntegrationTests.Interception;
+
+public sealed class SlowCommandTests(PostgresFixture postgres)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact]
+    public async Task Slow_query_is_explained_with_outcome_slow_and_the_app_gets_its_result()
+    {
+        await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_slow", o => o.SlowCommandThreshold = TimeSpan.FromMilliseconds(100));
+        await using var context = db.NewContext();
+
+        var values = await context.Database.SqlQueryRaw<int>("SELECT 42 AS \"Value\" FROM pg_sleep(0.3)").ToListAsync(Ct);
+
+        Assert.Equal([42], values);
+        var explained = await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
+        Assert.Equal("Slow", explained.GetStructuredStateValue("Outcome"));
+        Assert.True(long.Parse(explained.GetStructuredStateValue("DurationMs")!) >= 300);
+        Assert.Equal("False", explained.GetStructuredStateValue("Analyze"));
+    }
+
+    [Fact]
+    public async Task Query_is_judged_on_its_whole_read_not_on_its_first_row()
+    {
+        await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_read", o => o.SlowCommandThreshold = TimeSpan.FromMilliseconds(250));
+        await using var context = db.NewContext();
+
+        var read = 0;
+        await foreach (var item in context.Items.Where(i => i.Id <= 4).OrderBy(i => i.Id).AsAsyncEnumerable().WithCancellation(Ct))
+        {
+            read++;
+            await Task.Delay(100, Ct); // the application is slow to consume the rows, the server is not
+        }
+
+        Assert.Equal(4, read);
+        var explained = await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
+        Assert.Equal("Slow", explained.GetStructuredStateValue("Outcome"));
+        Assert.True(long.Parse(explained.GetStructuredStateValue("DurationMs")!) >= 250);
+    }
+
+    [Fact]
+    public async Task Seq_scan_with_a_selective_filter_on_a_large_table_is_reported_as_QW009()
+    {
+        await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_badplan", o =>
+        {
+            o.SlowCommandThreshold = TimeSpan.FromTicks(1);
+            o.ExplainAnalyze = true;
+        }, rows: 200_000);
+        await using var context = db.NewContext();
+        var wanted = "rare";
+
+        var found = await context.Items.Where(i => i.Note == wanted).ToListAsync(Ct);
+
+        Assert.Empty(found);
+        var finding = await db.WaitForAsync(QueryWatchEventId.Finding, r => r.GetStructuredStateValue("RuleId") == "QW009");
+        Assert.Equal("seq-scan-selective-filter", finding.GetStructuredStateValue("RuleName"));
+        Assert.Equal("Slow", finding.GetStructuredStateValue("Outcome"));
+        Assert.Matches("^[0-9a-f]{16}$", finding.GetStructuredStateValue("Fingerprint"));
+        Assert.NotNull(finding.GetStructuredStateValue("QueryId"));
+        Assert.Contains("items", finding.GetStructuredStateValue("Node"));
+        Assert.Contains("note", finding.GetStructuredStateValue("Suggestion"));
+        Assert.Contains("FROM items", finding.GetStructuredStateValue("Sql"));
+        foreach (var property in new[] { "RuleId", "RuleName", "Severity", "Fingerprint", "QueryId", "DurationMs", "Outcome", "Node", "Message", "Suggestion", "Sql" })
+        {
+            Assert.Contains(finding.StructuredState!, kv => kv.Key == property);
+        }
+    }
+
+    [Fact]
+    public async Task Multi_statement_SaveChanges_is_explained_statement_by_statement_and_saved_once()
+    {
+        await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_save", o => o.SlowCommandThreshold = TimeSpan.FromTicks(1));
+        await using (var context = db.NewContext())
+        {
+            var existing = await context.Items.SingleAsync(i => i.Id == 1, Ct);
+            existing.Name = "renamed";
+            context.Items.Add(new Item { Id = 1001, Category = 1, Name = "new a" });
+            context.Items.Add(new Item { Id = 1002, Category = 2, Name = "new b" });
+            context.Items.Add(new Item { Id = 1003, Category = 3, Name = "new c" });
+            Assert.Equal(4, await context.SaveChangesAsync(Ct));
+        }
+
+        await db.WaitForAsync(QueryWatchEventId.ExplainCompleted, r => r.GetStructuredStateValue("StatementIndex") == "1");
+        Assert.Equal(103L, await db.ScalarAsync<long>("SELECT count(*) FROM items"));
+        Assert.Equal("renamed", await db.ScalarAsync<string>("SELECT name FROM items WHERE id = 1"));
+    }
+
+    [Fact]
+    public async Task Select_then_delete_in_one_command_sends_two_explains_and_deletes_nothing()
+    {
+        await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_seldel", o =>
+        {
+            o.SlowCommandThreshold = TimeSpan.FromMilliseconds(100);
+            o.ExplainAnalyze = true;
+        });
+        await using (var context = db.NewContext())
+        {
+            await using var transaction = await context.Database.BeginTransactionAsync(Ct);
+            await context.Database.ExecuteSqlRawAsync("SELECT pg_sleep(0.2); DELETE FROM items WHERE id <= 10", Ct);
+            await transaction.RollbackAsync(Ct);
+        }
+
+        var delete = await db.WaitForAsync(QueryWatchEventId.ExplainCompleted, r => r.GetStructuredStateValue("StatementIndex") == "1");
+        Assert.Equal("False", delete.GetStructuredStateValue("Analyze"));
+        Assert.Single(db.Events(QueryWatchEventId.ExplainCompleted), r => r.GetStructuredStateValue("StatementIndex") == "0");
+        Assert.Equal(2, db.Events(QueryWatchEventId.ExplainCompleted).Count);
+        Assert.Equal(100L, await db.ScalarAsync<long>("SELECT count(*) FROM items"));
+    }
+}
