@@ -30,7 +30,7 @@ internal sealed class QueryWatchOptionsValidator : IValidateOptions<QueryWatchOp
         if (options.ExplainStatementTimeout <= TimeSpan.Zero)
             errors.Add(Invalid(nameof(options.ExplainStatementTimeout), options.ExplainStatementTimeout, "set a positive duration such as 00:00:05"));
         if (options.ExplainConnectionString is { } cs && string.IsNullOrWhiteSpace(cs))
-            errors.Add(Invalid(nameof(options.ExplainConnectionString), "(blank)", "remove it to explain on the application's connection string, or give a full one"));
+            errors.Add(Invalid(nameof(options.ExplainConnectionString), "(blank)", "set a full connection string, or remove it to explain on the application's own"));
         return errors;
     }
 

@@ -78,14 +78,12 @@ internal readonly record struct QueryTags(bool Ignore, TimeSpan? Threshold, stri
         }
 
         if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount) || amount <= 0) return false;
-        double? milliseconds = unit switch
-        {
-            "ms" => amount,
-            "s" => amount * 1000,
-            "m" or "min" => amount * 60_000,
-            "h" => amount * 3_600_000,
-            _ => null,
-        };
+        double? milliseconds =
+            unit.Equals("ms", StringComparison.OrdinalIgnoreCase) ? amount
+            : unit.Equals("s", StringComparison.OrdinalIgnoreCase) ? amount * 1000
+            : unit.Equals("m", StringComparison.OrdinalIgnoreCase) || unit.Equals("min", StringComparison.OrdinalIgnoreCase) ? amount * 60_000
+            : unit.Equals("h", StringComparison.OrdinalIgnoreCase) ? amount * 3_600_000
+            : null;
         if (milliseconds is not { } ms || ms > TimeSpan.MaxValue.TotalMilliseconds) return false;
         duration = TimeSpan.FromMilliseconds(ms);
         return true;
