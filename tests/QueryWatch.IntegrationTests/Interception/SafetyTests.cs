@@ -123,6 +123,7 @@ public sealed class SafetyTests(PostgresFixture postgres)
         var payload = new byte[16 * 1024]; // each capture copies it: 10,000 unbounded would be 160 MB
 
         await context.Database.ExecuteSqlRawAsync("SELECT length(@p)", [new NpgsqlParameter("p", payload)], Ct);
+        using var droppedCounter = new Microsoft.Extensions.Diagnostics.Metrics.Testing.MetricCollector<long>(null, "QueryWatch", "querywatch.queue.dropped");
         var before = GC.GetTotalMemory(forceFullCollection: true);
         for (var i = 0; i < 10_000; i++)
         {
@@ -135,6 +136,7 @@ public sealed class SafetyTests(PostgresFixture postgres)
         var pipeline = Assert.IsType<QueryWatch.Explain.ExplainPipeline>(db.Pipeline);
         Assert.True(pipeline.Dropped >= 10_000 - 64 - pipeline.Handled - 1, $"dropped {pipeline.Dropped}, handled {pipeline.Handled}");
         Assert.True(after - before < 16 * 1024 * 1024, $"memory grew by {(after - before) / 1024} KB");
+        Assert.True(droppedCounter.GetMeasurementSnapshot().Sum(m => m.Value) >= pipeline.Dropped - 1, "drops are counted on the meter");
         await db.WaitForAsync(QueryWatchEventId.CaptureDropped);
     }
 

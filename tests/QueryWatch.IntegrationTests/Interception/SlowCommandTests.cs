@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using QueryWatch.Diagnostics;
 
@@ -14,9 +15,12 @@ public sealed class SlowCommandTests(PostgresFixture postgres)
         await using var context = db.NewContext();
 
         var values = await context.Database.SqlQueryRaw<int>("SELECT 42 AS \"Value\" FROM pg_sleep(0.3)").ToListAsync(Ct);
+        var ended = DateTimeOffset.UtcNow;
 
         Assert.Equal([42], values);
         var explained = await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
+        // Time to tell, reported rather than asserted (a timing assertion would be flaky on a shared machine).
+        TestContext.Current.SendDiagnosticMessage($"explain event {(explained.Timestamp - ended).TotalMilliseconds:F0} ms after the command ended");
         Assert.Equal("Slow", explained.GetStructuredStateValue("Outcome"));
         Assert.True(long.Parse(explained.GetStructuredStateValue("DurationMs")!) >= 300);
         Assert.Equal("False", explained.GetStructuredStateValue("Analyze"));
@@ -108,5 +112,44 @@ public sealed class SlowCommandTests(PostgresFixture postgres)
         Assert.Single(db.Events(QueryWatchEventId.ExplainCompleted), r => r.GetStructuredStateValue("StatementIndex") == "0");
         Assert.Equal(2, db.Events(QueryWatchEventId.ExplainCompleted).Count);
         Assert.Equal(100L, await db.ScalarAsync<long>("SELECT count(*) FROM items"));
+    }
+
+    [Fact]
+    public async Task Explain_span_is_linked_to_the_trace_the_command_ran_in_and_carries_the_findings()
+    {
+        var spans = new System.Collections.Concurrent.ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name is "QueryWatch" or "QueryWatch.IntegrationTests",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = spans.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var app = new ActivitySource("QueryWatch.IntegrationTests");
+        await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_trace", o =>
+        {
+            o.SlowCommandThreshold = TimeSpan.FromTicks(1);
+            o.ExplainAnalyze = true;
+        }, rows: 60_000);
+        await using var context = db.NewContext();
+
+        ActivityTraceId traceId;
+        using (var request = app.StartActivity("GET /items"))
+        {
+            traceId = request!.TraceId;
+            await context.Items.Where(i => i.Note == "nothing").ToListAsync(Ct);
+        }
+
+        await db.WaitForAsync(QueryWatchEventId.Finding, r => r.GetStructuredStateValue("RuleId") == "QW009");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        Activity? span;
+        while ((span = spans.FirstOrDefault(a => a.Source.Name == "QueryWatch" && a.Links.Any(l => l.Context.TraceId == traceId))) is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no QueryWatch span linked to the request's trace");
+            await Task.Delay(25, Ct);
+        }
+
+        Assert.NotEqual(traceId, span.TraceId); // its own trace, linked, not a child of the finished request
+        Assert.Contains(span.Events, e => e.Name == "querywatch.finding" && e.Tags.Any(t => t.Key == "querywatch.rule_id" && (string?)t.Value == "QW009"));
     }
 }
