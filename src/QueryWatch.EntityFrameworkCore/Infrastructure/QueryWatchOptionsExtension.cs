@@ -64,7 +64,8 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
     /// <summary>The process-wide pipeline for this context's database; built on first capture.</summary>
     internal ExplainPipeline GetPipeline(DbContext? context, DbCommand command)
     {
-        if (_pipeline is { } pipeline) return pipeline;
+        // A host that stopped (and, in tests, started again in the same process) leaves a stopped pipeline behind.
+        if (_pipeline is { IsStopped: false } pipeline) return pipeline;
         // The configured connection string, not DbConnection.ConnectionString: Npgsql drops the
         // password from the latter once the connection has opened (Persist Security Info=false).
         var connectionString = context?.Database.GetConnectionString() ?? command.Connection?.ConnectionString

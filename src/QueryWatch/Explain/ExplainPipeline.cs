@@ -53,6 +53,9 @@ internal sealed class ExplainPipeline : IAsyncDisposable
     /// <summary>The options the pipeline was built with (the first context's, for every context sharing it).</summary>
     public QueryWatchOptions Options { get; }
 
+    /// <summary>True once <see cref="StopAsync"/> ran: a later capture needs a new pipeline from the registry.</summary>
+    public bool IsStopped => _stopping.IsCancellationRequested;
+
     /// <summary>Captures dropped because the queue was full.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
 

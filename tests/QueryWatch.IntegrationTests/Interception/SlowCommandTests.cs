@@ -20,7 +20,7 @@ public sealed class SlowCommandTests(PostgresFixture postgres)
         Assert.Equal([42], values);
         var explained = await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
         // Time to tell, reported rather than asserted (a timing assertion would be flaky on a shared machine).
-        TestContext.Current.SendDiagnosticMessage($"explain event {(explained.Timestamp - ended).TotalMilliseconds:F0} ms after the command ended");
+        TestContext.Current.TestOutputHelper?.WriteLine($"explain event {(explained.Timestamp - ended).TotalMilliseconds:F0} ms after the command ended");
         Assert.Equal("Slow", explained.GetStructuredStateValue("Outcome"));
         Assert.True(long.Parse(explained.GetStructuredStateValue("DurationMs")!) >= 300);
         Assert.Equal("False", explained.GetStructuredStateValue("Analyze"));
