@@ -1,0 +1,71 @@
+using QueryWatch.Plans;
+
+namespace QueryWatch.Rules;
+
+/// <summary>
+/// Runs the enabled rules over a plan in one walk and ranks what they find, most important first.
+/// Callable with just a plan: no connection, no interceptor.
+/// </summary>
+internal sealed class RuleEngine
+{
+    private readonly (IPlanRule Rule, RuleOptions? Options)[] _rules;
+
+    /// <param name="options">Per-rule overrides keyed by rule id or name; null runs every rule with its defaults.</param>
+    public RuleEngine(IReadOnlyDictionary<string, RuleOptions>? options = null)
+    {
+        var active = new List<(IPlanRule, RuleOptions?)>();
+        foreach (var rule in RuleCatalogue.All)
+        {
+            var own = Lookup(options, rule);
+            if (own is { Enabled: false }) continue;
+            active.Add((rule, own));
+        }
+        _rules = [.. active];
+    }
+
+    /// <summary>Findings for <paramref name="plan"/>, sorted by weight; never throws for an odd plan.</summary>
+    public IReadOnlyList<Finding> Analyze(Plan plan, string? sql = null)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var findings = new List<Finding>();
+        var context = new RuleContext(plan, sql, findings);
+        foreach (var node in plan.Nodes)
+        {
+            foreach (var (rule, options) in _rules)
+            {
+                context.Enter(rule, options);
+                try
+                {
+                    rule.Inspect(context, node);
+                }
+                catch (Exception e) when (e is ArithmeticException or ArgumentException or InvalidOperationException or IndexOutOfRangeException or NullReferenceException or FormatException)
+                {
+                    // A rule tripping over a plan shape nobody foresaw must not cost the other rules'
+                    // findings, nor the caller's command: the plan just gets fewer findings.
+                }
+            }
+        }
+        findings.Sort(static (a, b) =>
+        {
+            var byWeight = b.Weight.CompareTo(a.Weight);
+            if (byWeight != 0) return byWeight;
+            var bySeverity = b.Severity.CompareTo(a.Severity);
+            if (bySeverity != 0) return bySeverity;
+            var byNode = a.Node.Id.CompareTo(b.Node.Id);
+            return byNode != 0 ? byNode : string.CompareOrdinal(a.RuleId, b.RuleId);
+        });
+        return findings;
+    }
+
+    private static RuleOptions? Lookup(IReadOnlyDictionary<string, RuleOptions>? options, IPlanRule rule)
+    {
+        if (options is null) return null;
+        foreach (var (key, value) in options)
+        {
+            if (string.Equals(key, rule.Id, StringComparison.OrdinalIgnoreCase)
+                || string.Equals(key, rule.Name, StringComparison.OrdinalIgnoreCase))
+                return value;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,1 @@
+SELECT * FROM activity WHERE id = 42

@@ -1,0 +1,1 @@
+SELECT * FROM pipelines WHERE id = 12345

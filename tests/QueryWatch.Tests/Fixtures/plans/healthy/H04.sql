@@ -1,0 +1,1 @@
+SELECT * FROM artifacts WHERE id BETWEEN 100 AND 150

@@ -1,0 +1,1 @@
+SELECT * FROM tasks WHERE process_id = 77 AND state = 'failed'

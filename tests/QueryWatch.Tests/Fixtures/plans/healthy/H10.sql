@@ -1,0 +1,1 @@
+SELECT * FROM events WHERE id IN (1, 2, 3, 4, 5)

@@ -1,0 +1,1 @@
+SELECT * FROM queues ORDER BY queue_name LIMIT 10

@@ -1,0 +1,1 @@
+SELECT id FROM jobs ORDER BY priority, run_at, id LIMIT 10

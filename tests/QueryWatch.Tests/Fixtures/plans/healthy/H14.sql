@@ -1,0 +1,1 @@
+SELECT count(*) FROM tasks WHERE process_id = 500

@@ -1,0 +1,1 @@
+SELECT * FROM exec_last_dequeues ORDER BY latest_dequeue

@@ -1,0 +1,1 @@
+SELECT id FROM jobs WHERE run_at <= now() AND attempts < 5 AND (queue_name IS NULL OR EXISTS (SELECT 1 FROM queues q WHERE q.queue_name = jobs.queue_name AND (q.locked_at IS NULL OR q.locked_at < now() - interval '4 hours') FOR UPDATE SKIP LOCKED)) ORDER BY priority, run_at, id LIMIT 1

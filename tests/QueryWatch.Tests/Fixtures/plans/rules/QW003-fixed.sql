@@ -1,0 +1,1 @@
+SELECT j.id FROM queues q CROSS JOIN LATERAL (SELECT id, priority, run_at FROM jobs WHERE jobs.queue_name = q.queue_name AND run_at <= now() AND attempts < 5 ORDER BY priority, run_at, id LIMIT 1) j WHERE q.locked_at IS NULL OR q.locked_at < now() - interval '4 hours' ORDER BY j.priority, j.run_at, j.id LIMIT 1

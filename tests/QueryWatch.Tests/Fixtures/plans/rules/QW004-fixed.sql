@@ -1,0 +1,1 @@
+SELECT a.* FROM artifacts a JOIN pipelines p ON p.id = a.pipeline_id WHERE p.locked = 0 AND a.expire_at < now() AND a.id >= 1 AND a.id < 1001

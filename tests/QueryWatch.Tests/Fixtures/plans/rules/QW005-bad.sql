@@ -1,0 +1,1 @@
+SELECT j.id FROM exec_jobs j JOIN (SELECT user_id, max(last_dequeue) AS latest FROM exec_jobs GROUP BY user_id) q ON j.user_id = q.user_id WHERE j.state = 'queued' ORDER BY q.latest, j.created_at LIMIT 1

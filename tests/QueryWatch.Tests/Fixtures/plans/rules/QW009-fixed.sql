@@ -1,0 +1,1 @@
+SELECT id, kind FROM events WHERE account_id = 4242

@@ -1,0 +1,1 @@
+SELECT id, payload FROM events WHERE kind < 20 ORDER BY payload

@@ -1,0 +1,1 @@
+SELECT count(payload) FROM events WHERE kind = 3
