@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace QueryWatch.Sql;
 
@@ -28,6 +29,7 @@ internal struct FingerprintHasher
     }
 
     /// <summary>Adds one UTF-16 code unit.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Append(char c)
     {
         _pending |= (ulong)c << (_pendingUnits * 16);
@@ -35,6 +37,33 @@ internal struct FingerprintHasher
         {
             Fold();
         }
+    }
+
+    /// <summary>Adds each code unit of <paramref name="text"/>, ASCII upper-case letters folded to lower-case when asked.</summary>
+    public void Append(ReadOnlySpan<char> text, bool foldAsciiUpperCase)
+    {
+        // Same result as Append(char) per unit; fields kept in locals for the loop.
+        var state = _state;
+        var pending = _pending;
+        var pendingUnits = _pendingUnits;
+        var units = _units;
+        foreach (var unit in text)
+        {
+            var c = foldAsciiUpperCase && unit is >= 'A' and <= 'Z' ? (char)(unit + 32) : unit;
+            pending |= (ulong)c << (pendingUnits * 16);
+            if (++pendingUnits == 4)
+            {
+                state = Round(state, pending);
+                pending = 0;
+                pendingUnits = 0;
+                units += 4;
+            }
+        }
+
+        _state = state;
+        _pending = pending;
+        _pendingUnits = pendingUnits;
+        _units = units;
     }
 
     /// <summary>Adds a token boundary of the given kind, so "ab" "c" and "a" "bc" differ.</summary>
@@ -53,10 +82,16 @@ internal struct FingerprintHasher
         return state;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Round(ulong state, ulong word)
+    {
+        state ^= BitOperations.RotateLeft(word * Multiplier2, 31) * Multiplier1;
+        return (BitOperations.RotateLeft(state, 27) * Multiplier1) + Increment;
+    }
+
     private void Fold()
     {
-        _state ^= BitOperations.RotateLeft(_pending * Multiplier2, 31) * Multiplier1;
-        _state = (BitOperations.RotateLeft(_state, 27) * Multiplier1) + Increment;
+        _state = Round(_state, _pending);
         _pending = 0;
         _pendingUnits = 0;
         _units += 4;

@@ -212,13 +212,13 @@ internal ref struct SqlNormalizer
         var isKeyword = token.Kind == SqlTokenKind.Keyword;
         BeginToken(isKeyword ? Emitted.Keyword : Emitted.Identifier, Tag.Word);
         _previousWord = token;
-        foreach (var c in token.Text(_sql))
+        var text = token.Text(_sql);
+        _hash.Append(text, foldAsciiUpperCase: true);
+        if (_writeText)
         {
-            var lower = c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
-            _hash.Append(lower);
-            if (_writeText)
+            foreach (var c in text)
             {
-                Write(isKeyword && lower is >= 'a' and <= 'z' ? (char)(lower - 32) : lower);
+                Write(isKeyword ? (c is >= 'a' and <= 'z' ? (char)(c - 32) : c) : (c is >= 'A' and <= 'Z' ? (char)(c + 32) : c));
             }
         }
     }
@@ -242,11 +242,7 @@ internal ref struct SqlNormalizer
             return;
         }
 
-        foreach (var c in text)
-        {
-            _hash.Append(c);
-        }
-
+        _hash.Append(text, foldAsciiUpperCase: false);
         if (_writeText)
         {
             Write(text);
