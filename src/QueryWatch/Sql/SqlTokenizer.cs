@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QueryWatch.Sql;
 
 /// <summary>
@@ -24,6 +26,7 @@ internal ref struct SqlTokenizer
     public readonly ReadOnlySpan<char> Source => _sql;
 
     /// <summary>Reads the next token; false at the end of the input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MoveNext()
     {
         if (_position >= _sql.Length)
