@@ -1,0 +1,314 @@
+using System.Buffers;
+
+namespace QueryWatch.Sql;
+
+/// <summary>
+/// One pass over the significant tokens of a statement that both hashes the normalized token
+/// stream and, when asked, writes the normalized text. Rules (pg_stat_statements' grouping):
+/// every constant — strings of every kind (adjacent ones and a <c>UESCAPE</c> clause included),
+/// numbers (with a unary minus), <c>TRUE</c>/<c>FALSE</c> — and every placeholder (<c>$1</c>,
+/// <c>@p0</c>, <c>:name</c>) becomes <c>$n</c>, numbered in order of appearance; a list of
+/// constants in <c>IN (...)</c> or <c>ARRAY[...]</c>, any length, becomes <c>$n /*, ... */</c>;
+/// comments go; unquoted words fold (keywords upper, identifiers lower, ASCII only as PostgreSQL
+/// does); spacing is rebuilt from the tokens, so the original whitespace never matters; trailing
+/// semicolons go. The hash sees token kinds and folded text, never numbers, spaces or letter
+/// case of words, so <c>ComputeId(Compute(x).Normalized) == Compute(x).Id</c>.
+/// </summary>
+internal ref struct SqlNormalizer
+{
+    private const string ListMarkerSuffix = " /*, ... */";
+
+    private readonly ReadOnlySpan<char> _sql;
+    private readonly bool _writeText;
+    private SqlTokenizer _tokens;
+    private FingerprintHasher _hash;
+    private char[]? _buffer;
+    private int _length;
+    private Emitted _previous;
+    private SqlToken _previousWord;
+    private int _markers;
+    private bool _pendingSemicolon;
+
+    /// <summary>Prepares to normalize <paramref name="sql"/>; text is written only when <paramref name="writeText"/>.</summary>
+    public SqlNormalizer(ReadOnlySpan<char> sql, bool writeText)
+    {
+        _sql = sql;
+        _writeText = writeText;
+        _tokens = new SqlTokenizer(sql, classifyKeywords: writeText);
+        _hash = new FingerprintHasher();
+        _buffer = writeText ? ArrayPool<char>.Shared.Rent(Math.Max(64, sql.Length + (sql.Length / 4))) : null;
+    }
+
+    private enum Emitted
+    {
+        None, Identifier, Keyword, QuotedIdentifier, Constant, List, Operator, Cast, Other,
+        OpenParen, CloseParen, OpenBracket, CloseBracket, Comma, Dot, Semicolon, Colon,
+    }
+
+    // Hash tags: a keyword and an identifier spelled alike hash alike (classification is text-only).
+    private enum Tag { Word = 1, QuotedIdentifier, Constant, List, Operator, Punctuation, Cast, Other }
+
+    /// <summary>The id of the statement; valid after <see cref="Run"/>.</summary>
+    public readonly ulong Id => _hash.Finish();
+
+    /// <summary>Walks the whole input.</summary>
+    public void Run()
+    {
+        while (_tokens.MoveNextSignificant())
+        {
+            var token = _tokens.Current;
+            var text = token.Text(_sql);
+            switch (token.Kind)
+            {
+                case SqlTokenKind.Number or SqlTokenKind.Parameter:
+                    EmitConstant();
+                    break;
+                case SqlTokenKind.String:
+                    EmitConstant();
+                    SkipStringContinuation();
+                    break;
+                case SqlTokenKind.Identifier or SqlTokenKind.Keyword when IsBooleanLiteral(text):
+                    EmitConstant();
+                    break;
+                case SqlTokenKind.Identifier or SqlTokenKind.Keyword:
+                    EmitWord(token);
+                    break;
+                case SqlTokenKind.QuotedIdentifier:
+                    Emit(Emitted.QuotedIdentifier, Tag.QuotedIdentifier, text);
+                    break;
+                case SqlTokenKind.Operator when text is "-" && IsUnaryContext() && NextIsNumber():
+                    _tokens.MoveNextSignificant();
+                    EmitConstant();
+                    break;
+                case SqlTokenKind.Operator:
+                    Emit(Emitted.Operator, Tag.Operator, text);
+                    break;
+                case SqlTokenKind.Cast:
+                    Emit(Emitted.Cast, Tag.Cast, text);
+                    break;
+                case SqlTokenKind.Punctuation:
+                    EmitPunctuation(text[0]);
+                    break;
+                default:
+                    Emit(Emitted.Other, Tag.Other, text);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The normalized text; only when constructed with <c>writeText</c>.</summary>
+    public readonly string GetText() => _buffer is null ? "" : new string(_buffer, 0, _length);
+
+    /// <summary>Returns the pooled text buffer.</summary>
+    public void Dispose()
+    {
+        if (_buffer is not null)
+        {
+            ArrayPool<char>.Shared.Return(_buffer);
+            _buffer = null;
+        }
+    }
+
+    internal static bool IsBooleanLiteral(ReadOnlySpan<char> word) =>
+        (word.Length == 4 && SqlKeywords.Is(word, "TRUE")) || (word.Length == 5 && SqlKeywords.Is(word, "FALSE"));
+
+    private void EmitPunctuation(char c)
+    {
+        switch (c)
+        {
+            case ';':
+                // Trailing and repeated semicolons do not change the statement.
+                _pendingSemicolon = _previous != Emitted.None;
+                return;
+            case '(' or '[':
+                var opensList = _previous == Emitted.Keyword || _previous == Emitted.Identifier
+                    ? SqlKeywords.Is(_previousWord.Text(_sql), c == '(' ? "IN" : "ARRAY")
+                    : false;
+                Emit(c == '(' ? Emitted.OpenParen : Emitted.OpenBracket, Tag.Punctuation, [c]);
+                if (opensList && SqlConstantList.TrySkip(ref _tokens, c == '(' ? ')' : ']'))
+                {
+                    Emit(Emitted.List, Tag.List, ListMarkerSuffix);
+                    Emit(c == '(' ? Emitted.CloseParen : Emitted.CloseBracket, Tag.Punctuation, c == '(' ? ")" : "]");
+                }
+
+                return;
+            default:
+                var kind = c switch
+                {
+                    ')' => Emitted.CloseParen,
+                    ']' => Emitted.CloseBracket,
+                    ',' => Emitted.Comma,
+                    '.' => Emitted.Dot,
+                    _ => Emitted.Colon,
+                };
+                Emit(kind, Tag.Punctuation, [c]);
+                return;
+        }
+    }
+
+    private void SkipStringContinuation()
+    {
+        // 'a'\n'b' is one constant in PostgreSQL; U&'..' UESCAPE '!' too.
+        while (true)
+        {
+            var ahead = _tokens;
+            if (!ahead.MoveNextSignificant())
+            {
+                return;
+            }
+
+            if (ahead.Current.Kind == SqlTokenKind.String)
+            {
+                _tokens = ahead;
+                continue;
+            }
+
+            if (ahead.Current.IsWord && SqlKeywords.Is(ahead.Current.Text(_sql), "UESCAPE")
+                && ahead.MoveNextSignificant() && ahead.Current.Kind == SqlTokenKind.String)
+            {
+                _tokens = ahead;
+                continue;
+            }
+
+            return;
+        }
+    }
+
+    private readonly bool NextIsNumber()
+    {
+        var ahead = _tokens;
+        return ahead.MoveNextSignificant() && ahead.Current.Kind == SqlTokenKind.Number;
+    }
+
+    private readonly bool IsUnaryContext() => _previous switch
+    {
+        Emitted.None or Emitted.Operator or Emitted.OpenParen or Emitted.OpenBracket or Emitted.Comma or Emitted.Colon => true,
+        Emitted.Keyword or Emitted.Identifier => IsOperatorLikeKeyword(_previousWord.Text(_sql)),
+        _ => _pendingSemicolon,
+    };
+
+    // Keywords after which a minus starts a value (THEN -1, LIMIT -1), unlike those that are values.
+    private static bool IsOperatorLikeKeyword(ReadOnlySpan<char> word) =>
+        SqlKeywords.IsKeyword(word)
+        && !SqlKeywords.Is(word, "END") && !SqlKeywords.Is(word, "NULL") && !SqlKeywords.Is(word, "USER")
+        && !SqlKeywords.Is(word, "SESSION_USER")
+        && !word.StartsWith("CURRENT_", StringComparison.OrdinalIgnoreCase)
+        && !word.StartsWith("LOCALTIME", StringComparison.OrdinalIgnoreCase);
+
+    private void EmitConstant()
+    {
+        BeginToken(Emitted.Constant, Tag.Constant);
+        if (_writeText)
+        {
+            Write('$');
+            Span<char> digits = stackalloc char[11];
+            (++_markers).TryFormat(digits, out var written);
+            Write(digits[..written]);
+        }
+    }
+
+    private void EmitWord(SqlToken token)
+    {
+        var isKeyword = token.Kind == SqlTokenKind.Keyword;
+        BeginToken(isKeyword ? Emitted.Keyword : Emitted.Identifier, Tag.Word);
+        _previousWord = token;
+        foreach (var c in token.Text(_sql))
+        {
+            var lower = c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
+            _hash.Append(lower);
+            if (_writeText)
+            {
+                Write(isKeyword && lower is >= 'a' and <= 'z' ? (char)(lower - 32) : lower);
+            }
+        }
+    }
+
+    private void Emit(Emitted kind, Tag tag, scoped ReadOnlySpan<char> text)
+    {
+        BeginToken(kind, tag);
+        if (tag == Tag.List)
+        {
+            // The marker's number and comment are text only; the tag alone identifies the list.
+            if (_writeText)
+            {
+                _markers++;
+                Write('$');
+                Span<char> digits = stackalloc char[11];
+                _markers.TryFormat(digits, out var written);
+                Write(digits[..written]);
+                Write(text);
+            }
+
+            return;
+        }
+
+        foreach (var c in text)
+        {
+            _hash.Append(c);
+        }
+
+        if (_writeText)
+        {
+            Write(text);
+        }
+    }
+
+    private void BeginToken(Emitted kind, Tag tag)
+    {
+        if (_pendingSemicolon)
+        {
+            _pendingSemicolon = false;
+            _hash.AppendTag((int)Tag.Punctuation);
+            _hash.Append(';');
+            if (_writeText)
+            {
+                Write(';');
+            }
+
+            _previous = Emitted.Semicolon;
+        }
+
+        _hash.AppendTag((int)tag);
+        if (_writeText && NeedsSpace(_previous, kind))
+        {
+            Write(' ');
+        }
+
+        _previous = kind;
+    }
+
+    private static bool NeedsSpace(Emitted previous, Emitted current) =>
+        (previous == Emitted.Colon && current == Emitted.Cast) // ": ::" must not fuse into ":::"
+        || previous is not (Emitted.None or Emitted.OpenParen or Emitted.OpenBracket or Emitted.Dot or Emitted.Cast)
+        && current is not (Emitted.CloseParen or Emitted.CloseBracket or Emitted.Comma or Emitted.Dot or Emitted.Cast or Emitted.OpenBracket)
+        && !(current == Emitted.OpenParen && previous == Emitted.Identifier);
+
+    private void Write(char c)
+    {
+        if (_length == _buffer!.Length)
+        {
+            Grow(1);
+        }
+
+        _buffer[_length++] = c;
+    }
+
+    private void Write(scoped ReadOnlySpan<char> text)
+    {
+        if (_length + text.Length > _buffer!.Length)
+        {
+            Grow(text.Length);
+        }
+
+        text.CopyTo(_buffer.AsSpan(_length));
+        _length += text.Length;
+    }
+
+    private void Grow(int needed)
+    {
+        var larger = ArrayPool<char>.Shared.Rent(Math.Max(_buffer!.Length * 2, _length + needed));
+        _buffer.AsSpan(0, _length).CopyTo(larger);
+        ArrayPool<char>.Shared.Return(_buffer);
+        _buffer = larger;
+    }
+}
