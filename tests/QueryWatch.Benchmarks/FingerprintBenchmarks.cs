@@ -16,6 +16,18 @@ public class FingerprintBenchmarks
     public string Compute() => SqlFingerprint.Compute(_sql).Normalized;
 
     [Benchmark]
+    public int Lex()
+    {
+        var count = 0;
+        foreach (var token in SqlLexer.Scan(_sql, classifyKeywords: false))
+        {
+            count += token.Length;
+        }
+
+        return count;
+    }
+
+    [Benchmark]
     public int Split() => SqlStatementSplitter.Split(_sql).Count;
 
     // An EF Core 8 split-less query: wide projection, joins, a correlated subquery, a filter

@@ -254,6 +254,7 @@ internal sealed class PlanNode
             }
             else if (CteName is not null) name += " on " + CteName;
             else if (FunctionName is not null) name += " on " + FunctionName;
+            else if (Alias is not null) name += " on " + Alias; // Subquery Scan on pc, Values Scan on "*VALUES*"
             return name;
         }
     }

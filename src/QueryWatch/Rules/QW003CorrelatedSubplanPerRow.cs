@@ -42,7 +42,7 @@ internal sealed class QW003CorrelatedSubplanPerRow : IPlanRule
             ? "it is an EXISTS OR-ed with another condition, which PostgreSQL cannot turn into a semi join, so the subquery is re-run per row"
             : "it is correlated with the outer query and is not hashed, so it is re-run per row";
         var message = $"{name} ({PlanPath.ShortName(node)} over {inner}) {runs}, once per row of {PlanPath.ShortName(owner)}: {why}"
-            + (correlation is null ? "." : $" (correlated on {correlation}).");
+            + (correlation is null ? "." : $" (correlated on {RuleText.Redact(correlation)}).");
         var suggestion = orExists
             ? $"Take the EXISTS out of the OR: split the query into two branches combined with UNION ALL (one per side of the OR), or join {inner} (LEFT JOIN {inner} ON the correlation columns, with the condition moved to WHERE); if that is not possible, keep an indexable flag column that says whether a row is eligible."
             : $"Rewrite the correlated subquery as a join so it is planned once: EXISTS/IN as a plain AND-ed WHERE condition becomes a semi join; a scalar subquery in the select list becomes a LEFT JOIN (LATERAL) on {inner}.";

@@ -46,10 +46,10 @@ internal sealed class QW006JoinFilterDiscard : IPlanRule
         var innerTable = NodeFacts.Table(inner is null ? null : NodeFacts.FirstScan(inner));
         var verb = context.HasActuals ? "discarded" : "is planned to discard";
         context.Report(node,
-            $"The Join Filter {node.JoinFilter} of {PlanPath.ShortName(node)} {verb} {RuleText.Count(removed)} row pairs to keep {RuleText.Count(kept)} ({RuleText.Percent(share)}){how}: the condition is checked on every pair instead of being used to look matches up.",
+            $"The Join Filter {RuleText.Redact(node.JoinFilter)} of {PlanPath.ShortName(node)} {verb} {RuleText.Count(removed)} row pairs to keep {RuleText.Count(kept)} ({RuleText.Percent(share)}){how}: the condition is checked on every pair instead of being used to look matches up.",
             equality
                 ? $"The condition is an equality, so PostgreSQL could hash or merge on it: it chose to compare pairs because it expected few rows; fix the estimate (ANALYZE the tables, see QW007), give the inner side an index on its join column{(innerTable is null ? "" : $" ({innerTable})")}, or if the inner side is a computed aggregate, keep it in a table (QW005)."
                 : "A range, OR or function condition cannot be a hash or merge key: index the inner side for it (a B-tree on the compared column, a GiST index for ranges), or rewrite it as an equality plus a filter.",
-            [Fact("joinFilter", node.JoinFilter), Fact("rowsRemovedByJoinFilter", removed), Fact("rowsKept", kept), Fact("removedShare", share)]);
+            [Fact("joinFilter", RuleText.Redact(node.JoinFilter)), Fact("rowsRemovedByJoinFilter", removed), Fact("rowsKept", kept), Fact("removedShare", share)]);
     }
 }

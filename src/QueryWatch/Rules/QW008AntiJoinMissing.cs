@@ -46,7 +46,7 @@ internal sealed partial class QW008AntiJoinMissing : IPlanRule
                 ? $"it re-ran {name} over {inner} {RuleText.Count(loops)} times"
                 : $"it re-runs {name} over {inner} for each row";
         context.Report(node,
-            $"{PlanPath.ShortName(node)} checks {notIn} as a filter on {RuleText.Count(checkedRows)} rows ({condition}): {runs}. PostgreSQL cannot plan NOT IN as an Anti Join, since NOT IN is never true when the subquery yields a NULL.",
+            $"{PlanPath.ShortName(node)} checks {notIn} as a filter on {RuleText.Count(checkedRows)} rows ({RuleText.Redact(condition)}): {runs}. PostgreSQL cannot plan NOT IN as an Anti Join, since NOT IN is never true when the subquery yields a NULL.",
             $"Write the negation as NOT EXISTS (SELECT 1 FROM {inner} WHERE {inner}.<key> = {outer}.<key> AND …): PostgreSQL runs it as an Anti Join (hashed, or a nested loop using an index on the key of {inner}), and it also gives the answer people expect when the key is NULL.",
             [Fact("subPlan", name), Fact("hashed", hashed ? "true" : "false"), Fact("rowsChecked", checkedRows), Fact("innerRelation", inner)],
             hashed ? RuleSeverity.Info : null);

@@ -1,9 +1,10 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace QueryWatch.Rules;
 
 /// <summary>Numbers as messages print them: <c>861,384</c>, <c>75x</c>, <c>97%</c>.</summary>
-internal static class RuleText
+internal static partial class RuleText
 {
     public static string Count(double value) => Math.Round(value).ToString("N0", CultureInfo.InvariantCulture);
 
@@ -26,4 +27,17 @@ internal static class RuleText
         var sql = $"CREATE INDEX ON {relation} ({string.Join(", ", columns)})";
         return where is null ? sql : sql + " WHERE " + where;
     }
+
+    /// <summary>
+    /// Condition text with its constants replaced by <c>…</c>: a custom plan carries the parameter values
+    /// (<c>(process_id = 'ebc5…'::uuid)</c>), and findings are logged, where values stay out unless opted in.
+    /// </summary>
+    public static string Redact(string? condition) =>
+        condition is null ? "" : Number().Replace(Literal().Replace(condition, "'…'"), "$1…");
+
+    [GeneratedRegex(@"'(?:[^']|'')*'", RegexOptions.CultureInvariant)]
+    private static partial Regex Literal();
+
+    [GeneratedRegex(@"((?:=|<>|!=|<=|>=|<|>)\s*)-?\d+(?:\.\d+)?\b", RegexOptions.CultureInvariant)]
+    private static partial Regex Number();
 }

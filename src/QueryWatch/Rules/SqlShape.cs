@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using QueryWatch.Sql;
 
 namespace QueryWatch.Rules;
 
@@ -40,67 +41,25 @@ internal sealed partial class SqlShape
 
     public static SqlShape Of(string? sql) => string.IsNullOrWhiteSpace(sql) ? None : new SqlShape(Blank(sql));
 
-    /// <summary>Comments, literals and quoted identifiers become spaces so that keywords inside them never match.</summary>
+    /// <summary>
+    /// Comments, literals and quoted identifiers become neutral stand-ins so that keywords inside
+    /// them never match; the SQL toolkit's lexer decides where each one ends (dollar quotes,
+    /// nested comments, E'' escapes).
+    /// </summary>
     private static string Blank(string sql)
     {
         var sb = new StringBuilder(sql.Length);
-        var i = 0;
-        while (i < sql.Length)
+        foreach (var token in SqlLexer.Scan(sql, classifyKeywords: false))
         {
-            var c = sql[i];
-            if (c == '-' && i + 1 < sql.Length && sql[i + 1] == '-')
+            switch (token.Kind)
             {
-                while (i < sql.Length && sql[i] != '\n') i++;
-                sb.Append(' ');
-            }
-            else if (c == '/' && i + 1 < sql.Length && sql[i + 1] == '*')
-            {
-                // PostgreSQL block comments nest.
-                var depth = 0;
-                while (i < sql.Length)
-                {
-                    if (sql[i] == '/' && i + 1 < sql.Length && sql[i + 1] == '*') { depth++; i += 2; }
-                    else if (sql[i] == '*' && i + 1 < sql.Length && sql[i + 1] == '/') { i += 2; if (--depth == 0) break; }
-                    else i++;
-                }
-                sb.Append(' ');
-            }
-            else if (c is '\'' or '"')
-            {
-                i++;
-                while (i < sql.Length)
-                {
-                    if (sql[i] == c)
-                    {
-                        if (i + 1 < sql.Length && sql[i + 1] == c) { i += 2; continue; }
-                        break;
-                    }
-                    i++;
-                }
-                i++;
-                sb.Append(c == '"' ? " q " : " '' ");
-            }
-            else if (c == '$' && DollarTag(sql, i) is { } tag)
-            {
-                var end = sql.IndexOf(tag, i + tag.Length, StringComparison.Ordinal);
-                i = end < 0 ? sql.Length : end + tag.Length;
-                sb.Append(" '' ");
-            }
-            else
-            {
-                sb.Append(c);
-                i++;
+                case SqlTokenKind.LineComment or SqlTokenKind.BlockComment: sb.Append(' '); break;
+                case SqlTokenKind.String: sb.Append(" '' "); break;
+                case SqlTokenKind.QuotedIdentifier: sb.Append(" q "); break;
+                default: sb.Append(sql, token.Start, token.Length); break;
             }
         }
         return sb.ToString();
-    }
-
-    private static string? DollarTag(string sql, int start)
-    {
-        // $tag$ or $$, but not a parameter placeholder like $1.
-        var j = start + 1;
-        while (j < sql.Length && (char.IsLetter(sql[j]) || sql[j] == '_' || (j > start + 1 && char.IsDigit(sql[j])))) j++;
-        return j < sql.Length && sql[j] == '$' ? sql[start..(j + 1)] : null;
     }
 
     [GeneratedRegex(@"\bSELECT\s+DISTINCT\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

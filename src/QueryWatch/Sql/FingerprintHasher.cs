@@ -1,12 +1,15 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace QueryWatch.Sql;
 
 /// <summary>
-/// A small streaming 64-bit hash over UTF-16 code units: four units are packed into one word
-/// and folded in with a multiply-rotate round; the end avalanches the state with the length.
-/// Fixed constants and no per-process seed, so an id is the same in every process and release.
-/// Changing anything here changes every fingerprint id users have recorded: don't.
+/// A small 64-bit hash over a stream of tokens: each token mixes in its tag and length, then
+/// its UTF-16 code units four at a time (the last word zero-padded) with a multiply-rotate
+/// round; the end avalanches the state with the token count. Fixed constants and no
+/// per-process seed, so an id is the same in every process and release. Changing anything
+/// here changes every fingerprint id users have recorded: don't.
 /// </summary>
 internal struct FingerprintHasher
 {
@@ -17,9 +20,7 @@ internal struct FingerprintHasher
     private const ulong Seed = 0x51_57_46_50_5F_76_31_00; // "QWFP_v1"
 
     private ulong _state;
-    private ulong _pending;
-    private int _pendingUnits;
-    private long _units;
+    private long _tokens;
 
     /// <summary>Starts an empty hash.</summary>
     public FingerprintHasher()
@@ -27,24 +28,56 @@ internal struct FingerprintHasher
         _state = Seed;
     }
 
-    /// <summary>Adds one UTF-16 code unit.</summary>
-    public void Append(char c)
+    /// <summary>Adds one token: its tag, then its text, ASCII upper-case letters folded to lower-case when asked.</summary>
+    public void AppendToken(int tag, scoped ReadOnlySpan<char> text, bool foldAsciiUpperCase)
     {
-        _pending |= (ulong)c << (_pendingUnits * 16);
-        if (++_pendingUnits == 4)
+        var state = Round(_state, ((ulong)(uint)text.Length << 8) | (uint)tag);
+        var i = 0;
+        if (BitConverter.IsLittleEndian && !(foldAsciiUpperCase && text.ContainsAnyInRange('A', 'Z')))
         {
-            Fold();
+            // Four code units read as one little-endian word equal the per-unit packing below.
+            var words = MemoryMarshal.Cast<char, ulong>(text);
+            foreach (var word in words)
+            {
+                state = Round(state, word);
+            }
+
+            i = words.Length * 4;
         }
+
+        ulong pending = 0;
+        var shift = 0;
+        for (; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (foldAsciiUpperCase && c is >= 'A' and <= 'Z')
+            {
+                c = (char)(c + 32);
+            }
+
+            pending |= (ulong)c << shift;
+            shift += 16;
+            if (shift == 64)
+            {
+                state = Round(state, pending);
+                pending = 0;
+                shift = 0;
+            }
+        }
+
+        if (shift != 0)
+        {
+            state = Round(state, pending);
+        }
+
+        _state = state;
+        _tokens++;
     }
 
-    /// <summary>Adds a token boundary of the given kind, so "ab" "c" and "a" "bc" differ.</summary>
-    public void AppendTag(int tag) => Append((char)(0xE000 + tag));
-
-    /// <summary>The hash of everything appended so far.</summary>
+    /// <summary>The hash of every token appended so far.</summary>
     public readonly ulong Finish()
     {
-        var state = _state ^ (BitOperations.RotateLeft(_pending * Multiplier2, 31) * Multiplier1);
-        state ^= (ulong)(_units + _pendingUnits) * Multiplier2;
+        var state = _state ^ ((ulong)_tokens * Multiplier2);
         state ^= state >> 33;
         state *= Multiplier2;
         state ^= state >> 29;
@@ -53,12 +86,10 @@ internal struct FingerprintHasher
         return state;
     }
 
-    private void Fold()
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Round(ulong state, ulong word)
     {
-        _state ^= BitOperations.RotateLeft(_pending * Multiplier2, 31) * Multiplier1;
-        _state = (BitOperations.RotateLeft(_state, 27) * Multiplier1) + Increment;
-        _pending = 0;
-        _pendingUnits = 0;
-        _units += 4;
+        state ^= BitOperations.RotateLeft(word * Multiplier2, 31) * Multiplier1;
+        return (BitOperations.RotateLeft(state, 27) * Multiplier1) + Increment;
     }
 }

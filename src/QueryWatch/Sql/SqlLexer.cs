@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+
 namespace QueryWatch.Sql;
 
 /// <summary>
@@ -9,7 +12,7 @@ namespace QueryWatch.Sql;
 internal static class SqlLexer
 {
     // scan.l: op_chars. A run of these is one operator, cut as ReadOperator explains.
-    private const string OperatorChars = "+-*/<>=~!@#%^&|`?";
+    private static readonly SearchValues<char> OperatorChars = SearchValues.Create("+-*/<>=~!@#%^&|`?");
 
     // scan.l: an operator may end in + or - only if it holds one of these.
     private const string OperatorKeepTrailingSign = "~!@#%^&|`?";
@@ -82,15 +85,20 @@ internal static class SqlLexer
             : new SqlToken(SqlTokenKind.Other, start, 1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool IsIdentifierStart(char c) =>
         c is (>= 'a' and <= 'z') or (>= 'A' and <= 'Z') or '_' or >= '\u0080';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static bool IsIdentifierPart(char c) => IsIdentifierStart(c) || IsDigit(c) || c == '$';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool IsDigit(char c) => c is >= '0' and <= '9';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static char Peek(ReadOnlySpan<char> sql, int index) => index < sql.Length ? sql[index] : '\0';
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static SqlToken Token(SqlTokenKind kind, int start, int end) => new(kind, start, end - start);
 
     private static SqlToken ReadWord(ReadOnlySpan<char> sql, int start, bool classifyKeywords)

@@ -197,7 +197,8 @@ internal ref struct SqlNormalizer
 
     private void EmitConstant()
     {
-        BeginToken(Emitted.Constant, Tag.Constant);
+        BeginToken(Emitted.Constant);
+        _hash.AppendToken((int)Tag.Constant, default, foldAsciiUpperCase: false);
         if (_writeText)
         {
             Write('$');
@@ -210,24 +211,25 @@ internal ref struct SqlNormalizer
     private void EmitWord(SqlToken token)
     {
         var isKeyword = token.Kind == SqlTokenKind.Keyword;
-        BeginToken(isKeyword ? Emitted.Keyword : Emitted.Identifier, Tag.Word);
+        BeginToken(isKeyword ? Emitted.Keyword : Emitted.Identifier);
         _previousWord = token;
-        foreach (var c in token.Text(_sql))
+        var text = token.Text(_sql);
+        _hash.AppendToken((int)Tag.Word, text, foldAsciiUpperCase: true);
+        if (_writeText)
         {
-            var lower = c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
-            _hash.Append(lower);
-            if (_writeText)
+            foreach (var c in text)
             {
-                Write(isKeyword && lower is >= 'a' and <= 'z' ? (char)(lower - 32) : lower);
+                Write(isKeyword ? (c is >= 'a' and <= 'z' ? (char)(c - 32) : c) : (c is >= 'A' and <= 'Z' ? (char)(c + 32) : c));
             }
         }
     }
 
     private void Emit(Emitted kind, Tag tag, scoped ReadOnlySpan<char> text)
     {
-        BeginToken(kind, tag);
+        BeginToken(kind);
         if (tag == Tag.List)
         {
+            _hash.AppendToken((int)Tag.List, default, foldAsciiUpperCase: false);
             // The marker's number and comment are text only; the tag alone identifies the list.
             if (_writeText)
             {
@@ -242,24 +244,19 @@ internal ref struct SqlNormalizer
             return;
         }
 
-        foreach (var c in text)
-        {
-            _hash.Append(c);
-        }
-
+        _hash.AppendToken((int)tag, text, foldAsciiUpperCase: false);
         if (_writeText)
         {
             Write(text);
         }
     }
 
-    private void BeginToken(Emitted kind, Tag tag)
+    private void BeginToken(Emitted kind)
     {
         if (_pendingSemicolon)
         {
             _pendingSemicolon = false;
-            _hash.AppendTag((int)Tag.Punctuation);
-            _hash.Append(';');
+            _hash.AppendToken((int)Tag.Punctuation, ";", foldAsciiUpperCase: false);
             if (_writeText)
             {
                 Write(';');
@@ -268,7 +265,6 @@ internal ref struct SqlNormalizer
             _previous = Emitted.Semicolon;
         }
 
-        _hash.AppendTag((int)tag);
         if (_writeText && NeedsSpace(_previous, kind))
         {
             Write(' ');

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace QueryWatch.Sql;
 
 /// <summary>
@@ -24,6 +26,7 @@ internal ref struct SqlTokenizer
     public readonly ReadOnlySpan<char> Source => _sql;
 
     /// <summary>Reads the next token; false at the end of the input.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool MoveNext()
     {
         if (_position >= _sql.Length)
@@ -31,7 +34,20 @@ internal ref struct SqlTokenizer
             return false;
         }
 
-        Current = SqlLexer.ReadToken(_sql, _position, _classifyKeywords);
+        // Single spaces and punctuation are half the tokens of generated SQL: skip the full scanner.
+        var c = _sql[_position];
+        var next = _position + 1 < _sql.Length ? _sql[_position + 1] : '\0';
+        var kind = c switch
+        {
+            ' ' when next is not (' ' or '\t' or '\n' or '\r' or '\f' or '\v') => SqlTokenKind.Whitespace,
+            '(' or ')' or ',' or ';' or '[' or ']' => SqlTokenKind.Punctuation,
+            '.' when next is not (>= '0' and <= '9') => SqlTokenKind.Punctuation,
+            _ => SqlTokenKind.Other,
+        };
+
+        Current = kind == SqlTokenKind.Other
+            ? SqlLexer.ReadToken(_sql, _position, _classifyKeywords)
+            : new SqlToken(kind, _position, 1);
         _position = Current.End;
         return true;
     }

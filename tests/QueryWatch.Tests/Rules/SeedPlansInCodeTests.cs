@@ -147,4 +147,25 @@ public sealed class SeedPlansInCodeTests
 
         Assert.Superset(new HashSet<string> { "QW005", "QW006", "QW007", "QW012" }, ids);
     }
+
+    [Fact]
+    public void Distinct_inside_in_is_flagged_only_when_the_sql_shows_it()
+    {
+        var root = Of(new PlanNode { NodeType = "Hash Join", JoinType = "Inner", HashCond = "(p.id = t.process_id)" }.Cost(10, 900, 50),
+            new PlanNode { NodeType = "Seq Scan", RelationName = "processes", Alias = "p" }.Cost(0, 300, 10000).As("Outer"),
+            Of(new PlanNode { NodeType = "Hash" }.Cost(500, 500, 50).As("Inner"),
+                Of(new PlanNode { NodeType = "Aggregate", Strategy = "Hashed", GroupKey = ["t.process_id"] }.Cost(480, 490, 50).As("Outer"),
+                    new PlanNode { NodeType = "Seq Scan", RelationName = "tasks", Alias = "t", Filter = "(state = 'failed'::text)" }.Cost(0, 450, 5000).As("Outer"))));
+
+        Assert.DoesNotContain(Analyze(root), f => f.RuleId == "QW001");
+        var finding = Assert.Single(Analyze(root, "SELECT * FROM processes p WHERE p.id IN (SELECT DISTINCT t.process_id FROM tasks t WHERE t.state = 'failed')"), f => f.RuleId == "QW001");
+        Assert.Equal("Hash Join → Hash → HashAggregate", finding.NodePath);
+    }
+
+    [Fact]
+    public void Severity_is_written_in_lower_case_in_json()
+    {
+        Assert.Equal("\"critical\"", System.Text.Json.JsonSerializer.Serialize(RuleSeverity.Critical));
+        Assert.Equal(RuleSeverity.Info, System.Text.Json.JsonSerializer.Deserialize<RuleSeverity>("\"info\""));
+    }
 }

@@ -35,6 +35,9 @@ internal static class DetailParser
                     else output.Add(new("Heap Blocks " + k, v));
                 }
                 return;
+            case "Sampling":
+                ExpandSampling(value, output);
+                return;
             case "WAL":
                 foreach (var (k, v) in KeyEquals(value))
                     output.Add(new(k switch { "records" => "WAL Records", "fpi" => "WAL FPI", "bytes" => "WAL Bytes", _ => "WAL " + k }, v));
@@ -121,6 +124,30 @@ internal static class DetailParser
             i = next;
         }
         return -1;
+    }
+
+    /// <summary>
+    /// "bernoulli ('10'::real) REPEATABLE ('42'::double precision)" (show_tablesample) into JSON's
+    /// Sampling Method, Sampling Parameters and Repeatable Seed.
+    /// </summary>
+    private static void ExpandSampling(string value, List<KeyValuePair<string, string>> output)
+    {
+        var open = value.IndexOf(" (", StringComparison.Ordinal);
+        if (open < 0)
+        {
+            output.Add(new("Sampling Method", value.Trim()));
+            return;
+        }
+        output.Add(new("Sampling Method", value[..open].Trim()));
+        var repeatable = value.LastIndexOf(" REPEATABLE (", StringComparison.Ordinal);
+        var parameters = repeatable > open ? value[(open + 2)..repeatable] : value[(open + 2)..];
+        parameters = parameters.TrimEnd().TrimEnd(')');
+        // The JSON reader keeps an unmodelled list joined by ", " (PlanNodeProperties.SetList); do the same.
+        var items = TextSyntax.SplitTopLevel(parameters);
+        for (var k = 0; k < items.Count; k++) items[k] = items[k].Trim();
+        output.Add(new("Sampling Parameters", string.Join(", ", items)));
+        if (repeatable > open)
+            output.Add(new("Repeatable Seed", value[(repeatable + 13)..].TrimEnd().TrimEnd(')')));
     }
 
     /// <summary>"shared hit=1 read=2, local hit=3, temp read=5 written=6" (show_buffer_usage).</summary>

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using QueryWatch.Plans;
+using QueryWatch.Rules;
+
+namespace QueryWatch.Cli;
+
+/// <summary><c>querywatch analyze FILE|- [--sql FILE] [--format text|json] [--fail-on info|warning|critical]</c>.</summary>
+internal static class AnalyzeCommand
+{
+    public static Command Create(CliConsole console)
+    {
+        var file = new Argument<string>("file") { Description = "A plan in PostgreSQL's JSON or TEXT format (what psql prints), or - for standard input." };
+        var sql = new Option<string?>("--sql") { Description = "A file with the query's SQL, used by the rules that read it." };
+        var format = new Option<string>("--format") { Description = "text (a tree and the findings) or json.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding is at least this severe: info, warning or critical." };
+        failOn.AcceptOnlyFromAmong("info", "warning", "critical");
+        var command = new Command("analyze", "Read a plan, print it as a tree and list what is wrong with it.") { file, sql, format, failOn };
+        command.SetAction(result => Run(result.GetValue(file)!, result.GetValue(sql), result.GetValue(format)!, result.GetValue(failOn), console));
+        return command;
+    }
+
+    internal static int Run(string path, string? sqlPath, string format, string? failOn, CliConsole console)
+    {
+        var text = InputFile.TryRead(path, console.In, out var error);
+        string? sql = null;
+        if (text is not null && sqlPath is not null) sql = InputFile.TryRead(sqlPath, console.In, out error);
+        if (error is not null)
+        {
+            console.Error.WriteLine("querywatch: " + error);
+            return ExitCodes.UnreadableInput;
+        }
+
+        Plan plan;
+        try
+        {
+            plan = PlanReader.Read(text!);
+        }
+        catch (PlanParseException e)
+        {
+            console.Error.WriteLine("querywatch: not a readable plan: " + e.Message);
+            return ExitCodes.UnreadableInput;
+        }
+
+        var findings = new RuleEngine().Analyze(plan, sql);
+        if (format == "json") WriteJson(console.Out, findings);
+        else WriteText(console, plan, findings);
+
+        return failOn is not null && findings.Any(f => f.Severity >= ParseSeverity(failOn))
+            ? ExitCodes.FindingsAtThreshold
+            : ExitCodes.Ok;
+    }
+
+    private static RuleSeverity ParseSeverity(string s) => s switch
+    {
+        "critical" => RuleSeverity.Critical,
+        "warning" => RuleSeverity.Warning,
+        _ => RuleSeverity.Info,
+    };
+
+    private static void WriteText(CliConsole console, Plan plan, IReadOnlyList<Finding> findings)
+    {
+        new PlanTreeWriter(console.Out, console.Colour).Write(plan, findings);
+        console.Out.WriteLine();
+        if (findings.Count == 0)
+        {
+            console.Out.WriteLine("No findings.");
+            return;
+        }
+
+        console.Out.WriteLine($"Findings ({findings.Count}), most important first:");
+        for (var i = 0; i < findings.Count; i++)
+        {
+            var f = findings[i];
+            console.Out.WriteLine($"{i + 1}. {f.RuleId} {f.RuleName} ({PlanTreeWriter.Severity(f.Severity)})");
+            console.Out.WriteLine($"   at:  {f.NodePath}");
+            console.Out.WriteLine($"   why: {f.Message}");
+            console.Out.WriteLine($"   fix: {f.Suggestion}");
+        }
+    }
+
+    private static void WriteJson(TextWriter output, IReadOnlyList<Finding> findings)
+    {
+        using var stream = new MemoryStream();
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        {
+            json.WriteStartObject();
+            json.WriteStartArray("findings");
+            foreach (var f in findings)
+            {
+                json.WriteStartObject();
+                json.WriteString("ruleId", f.RuleId);
+                json.WriteString("ruleName", f.RuleName);
+                json.WriteString("severity", PlanTreeWriter.Severity(f.Severity));
+                json.WriteString("node", f.NodePath);
+                json.WriteString("message", f.Message);
+                json.WriteString("suggestion", f.Suggestion);
+                json.WriteStartObject("evidence");
+                foreach (var (key, value) in f.Evidence) json.WriteString(key, value);
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+            json.WriteEndArray();
+            json.WriteEndObject();
+        }
+        output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+}

@@ -1,0 +1,17 @@
+namespace QueryWatch.Rewrites;
+
+/// <summary>
+/// The ids of the rewrite catalogue (DESIGN.md, "Rewrite catalogue"). Append-only: an id is
+/// never renumbered or reused, so logs, metrics and the disable list keep their meaning.
+/// </summary>
+internal static class RewriteIds
+{
+    /// <summary><c>SELECT DISTINCT [ON (...)] ... LIMIT 1</c>: one row of a set and one row of its distinct set are interchangeable.</summary>
+    public const string DistinctLimitOne = "RW001";
+
+    /// <summary><c>EXISTS (SELECT DISTINCT ...)</c>: existence does not depend on duplicates.</summary>
+    public const string DistinctInExists = "RW002";
+
+    /// <summary><c>expr [NOT] IN (SELECT DISTINCT ...)</c>: membership does not depend on duplicates.</summary>
+    public const string DistinctInMembership = "RW003";
+}
