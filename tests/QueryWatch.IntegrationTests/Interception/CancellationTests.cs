@@ -8,15 +8,20 @@ public sealed class CancellationTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static async Task<Exception> RunUnderStatementTimeout(ItemsContext context)
+    private static async Task<Exception> RunUnderStatementTimeout(ItemsContext context, bool async)
     {
         await context.Database.OpenConnectionAsync(Ct);
         await context.Database.ExecuteSqlRawAsync("SET statement_timeout = 200", Ct);
-        return await Assert.ThrowsAnyAsync<Exception>(() => context.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\" FROM pg_sleep(3)").ToListAsync(Ct));
+        var query = context.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\" FROM pg_sleep(3)");
+        return async
+            ? await Assert.ThrowsAnyAsync<Exception>(() => query.ToListAsync(Ct))
+            : Assert.ThrowsAny<Exception>(() => query.ToList());
     }
 
-    [Fact]
-    public async Task Statement_timeout_cancellation_is_explained_without_analyze_and_the_app_sees_the_same_error()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Statement_timeout_cancellation_is_explained_without_analyze_and_the_app_sees_the_same_error(bool async)
     {
         await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_stmt_timeout", o =>
         {
@@ -25,9 +30,9 @@ public sealed class CancellationTests(PostgresFixture postgres)
         });
 
         Exception plain;
-        await using (var context = db.NewPlainContext()) plain = await RunUnderStatementTimeout(context);
+        await using (var context = db.NewPlainContext()) plain = await RunUnderStatementTimeout(context, async);
         Exception watched;
-        await using (var context = db.NewContext()) watched = await RunUnderStatementTimeout(context);
+        await using (var context = db.NewContext()) watched = await RunUnderStatementTimeout(context, async);
 
         Assert.Equal(plain.GetType(), watched.GetType());
         Assert.Equal(PostgresErrorCodes.QueryCanceled, Assert.IsType<PostgresException>(watched).SqlState);

@@ -8,13 +8,16 @@ public sealed class SlowCommandTests(PostgresFixture postgres)
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Slow_query_is_explained_with_outcome_slow_and_the_app_gets_its_result()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Slow_query_is_explained_with_outcome_slow_and_the_app_gets_its_result(bool async)
     {
         await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_slow", o => o.SlowCommandThreshold = TimeSpan.FromMilliseconds(100));
         await using var context = db.NewContext();
 
-        var values = await context.Database.SqlQueryRaw<int>("SELECT 42 AS \"Value\" FROM pg_sleep(0.3)").ToListAsync(Ct);
+        var query = context.Database.SqlQueryRaw<int>("SELECT 42 AS \"Value\" FROM pg_sleep(0.3)");
+        var values = async ? await query.ToListAsync(Ct) : query.ToList();
         var ended = DateTimeOffset.UtcNow;
 
         Assert.Equal([42], values);
@@ -73,8 +76,10 @@ public sealed class SlowCommandTests(PostgresFixture postgres)
         }
     }
 
-    [Fact]
-    public async Task Multi_statement_SaveChanges_is_explained_statement_by_statement_and_saved_once()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Multi_statement_SaveChanges_is_explained_statement_by_statement_and_saved_once(bool async)
     {
         await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_save", o => o.SlowCommandThreshold = TimeSpan.FromTicks(1));
         await using (var context = db.NewContext())
@@ -84,7 +89,7 @@ public sealed class SlowCommandTests(PostgresFixture postgres)
             context.Items.Add(new Item { Id = 1001, Category = 1, Name = "new a" });
             context.Items.Add(new Item { Id = 1002, Category = 2, Name = "new b" });
             context.Items.Add(new Item { Id = 1003, Category = 3, Name = "new c" });
-            Assert.Equal(4, await context.SaveChangesAsync(Ct));
+            Assert.Equal(4, async ? await context.SaveChangesAsync(Ct) : context.SaveChanges());
         }
 
         await db.WaitForAsync(QueryWatchEventId.ExplainCompleted, r => r.GetStructuredStateValue("StatementIndex") == "1");
