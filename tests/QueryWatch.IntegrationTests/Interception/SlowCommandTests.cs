@@ -157,4 +157,28 @@ public sealed class SlowCommandTests(PostgresFixture postgres)
         Assert.NotEqual(traceId, span.TraceId); // its own trace, linked, not a child of the finished request
         Assert.Contains(span.Events, e => e.Name == "querywatch.finding" && e.Tags.Any(t => t.Key == "querywatch.rule_id" && (string?)t.Value == "QW009"));
     }
+
+    [Fact]
+    public async Task Parameter_is_bound_as_captured_so_the_plan_reflects_its_value()
+    {
+        await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_param_plan", o =>
+        {
+            o.SlowCommandThreshold = TimeSpan.FromTicks(1);
+            o.ExplainAnalyze = true;
+            o.ExplainCooldown = TimeSpan.Zero;
+        }, rows: 60_000);
+        await db.ExecuteAsync("UPDATE items SET category = 0 WHERE id % 2 = 0; ANALYZE items;");
+        await using var context = db.NewContext();
+
+        // One statement shape, two values: category 7 keeps 60 of 60,000 rows, category 0 keeps half.
+        var rare = 7;
+        Assert.Equal(60, (await context.Items.Where(i => i.Category == rare).ToListAsync(Ct)).Count);
+        await db.WaitForAsync(QueryWatchEventId.Finding, r => r.GetStructuredStateValue("RuleId") == "QW009");
+        var common = 0;
+        Assert.Equal(30_000, (await context.Items.Where(i => i.Category == common).ToListAsync(Ct)).Count);
+        var fingerprint = db.Events(QueryWatchEventId.Finding).First().GetStructuredStateValue("Fingerprint");
+        await db.WaitForAsync(QueryWatchEventId.ExplainCompleted, r => r.GetStructuredStateValue("Fingerprint") == fingerprint && r.GetStructuredStateValue("FindingCount") == "0");
+
+        Assert.Single(db.Events(QueryWatchEventId.Finding), r => r.GetStructuredStateValue("RuleId") == "QW009");
+    }
 }
