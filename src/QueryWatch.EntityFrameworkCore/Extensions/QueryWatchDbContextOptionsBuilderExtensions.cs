@@ -34,7 +34,7 @@ public static class QueryWatchDbContextOptionsBuilderExtensions
     /// <param name="optionsBuilder">The builder being used to configure the context.</param>
     /// <param name="configure">Sets <see cref="QueryWatchOptions"/> for this context, e.g. <c>o =&gt; o.SlowCommandThreshold = TimeSpan.FromMilliseconds(200)</c>.</param>
     /// <returns>The same builder, so that further calls can be chained.</returns>
-    /// <exception cref="InvalidOperationException">When the context is first used with invalid options; the message names the property and the fix.</exception>
+    /// <exception cref="InvalidOperationException">When a context is created with invalid options (EF validates them in the context constructor); the message names the property, its value and the fix.</exception>
     public static DbContextOptionsBuilder UseQueryWatch(this DbContextOptionsBuilder optionsBuilder, Action<QueryWatchOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(optionsBuilder);

@@ -97,4 +97,17 @@ public sealed class HostingTests(PostgresFixture postgres)
         await host.StopAsync(Ct);
         Assert.Null(ExplainPipelineRegistry.Find(db.ConnectionString, new QueryWatchOptions()));
     }
+
+    [Fact]
+    public void Invalid_options_given_to_UseQueryWatch_fail_when_the_context_is_created_with_the_property_named()
+    {
+        var options = new DbContextOptionsBuilder<ItemsContext>()
+            .UseNpgsql("Host=127.0.0.1")
+            .UseQueryWatch(o => o.QueueCapacity = 0)
+            .Options;
+        var error = Assert.Throws<InvalidOperationException>(() => new ItemsContext(options));
+
+        Assert.Contains("QueryWatchOptions.QueueCapacity = 0", error.Message);
+        Assert.Contains("UseQueryWatch", error.Message);
+    }
 }
