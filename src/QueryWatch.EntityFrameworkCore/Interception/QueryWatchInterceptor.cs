@@ -1,0 +1,177 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using QueryWatch.Diagnostics;
+using QueryWatch.EntityFrameworkCore.Infrastructure;
+using QueryWatch.Explain;
+
+namespace QueryWatch.EntityFrameworkCore.Interception;
+
+/// <summary>
+/// Watches every EF command. The hot path compares a duration to the threshold and returns what it
+/// was given: no allocation, no lock, no hashing, no logging. Only a command that is slow, cancelled,
+/// timed out (or failed, when asked) goes on to <see cref="Capture"/>, and nothing there can throw
+/// into the application. One instance serves every context of an internal service provider: it keeps
+/// no per-command state.
+/// </summary>
+internal sealed class QueryWatchInterceptor : DbCommandInterceptor
+{
+    private readonly ReaderExecutionTimes _readerExecutionTimes = new();
+    private readonly QueryWatchOptionsExtension _extension;
+    private readonly TimeSpan _threshold;
+    private readonly bool _enabled;
+    private readonly bool _captureFailed;
+    private int _failureLogged;
+
+    public QueryWatchInterceptor(QueryWatchOptionsExtension extension)
+    {
+        _extension = extension;
+        _threshold = extension.Options.SlowCommandThreshold;
+        _enabled = extension.Options.Enabled;
+        _captureFailed = extension.Options.ExplainFailedCommands;
+    }
+
+    // Readers are judged when disposed, on execution plus reading: a query that returns its first
+    // row fast and streams for seconds is slow for the application. DataReaderDisposing's Duration
+    // counts from the reader's creation only, so the execution time is kept until then.
+    public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
+    {
+        if (_enabled) _readerExecutionTimes.Record(eventData.CommandId, eventData.Duration);
+        return result;
+    }
+
+    public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
+    {
+        if (_enabled) _readerExecutionTimes.Record(eventData.CommandId, eventData.Duration);
+        return new ValueTask<DbDataReader>(result);
+    }
+
+    public override InterceptionResult DataReaderDisposing(DbCommand command, DataReaderDisposingEventData eventData, InterceptionResult result)
+    {
+        if (_enabled)
+        {
+            var duration = _readerExecutionTimes.Take(eventData.CommandId) + eventData.Duration;
+            if (duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, duration, null);
+        }
+
+        return result;
+    }
+
+    public override object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
+    {
+        if (_enabled && eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource);
+        return result;
+    }
+
+    public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
+    {
+        if (_enabled && eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource);
+        return new ValueTask<object?>(result);
+    }
+
+    public override int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
+    {
+        if (_enabled && eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource);
+        return result;
+    }
+
+    public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
+    {
+        if (_enabled && eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource);
+        return new ValueTask<int>(result);
+    }
+
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData)
+    {
+        if (_enabled) Failed(command, eventData);
+    }
+
+    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (_enabled) Failed(command, eventData);
+        return Task.CompletedTask;
+    }
+
+    public override void CommandCanceled(DbCommand command, CommandEndEventData eventData)
+    {
+        if (_enabled) Capture(command, eventData.Context, CommandOutcome.Cancelled, eventData.Duration, eventData.CommandSource);
+    }
+
+    public override Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        if (_enabled) Capture(command, eventData.Context, CommandOutcome.Cancelled, eventData.Duration, eventData.CommandSource);
+        return Task.CompletedTask;
+    }
+
+    private void Failed(DbCommand command, CommandErrorEventData eventData)
+    {
+        var outcome = Classify(eventData.Exception);
+        if (outcome == CommandOutcome.Failed && !_captureFailed) return;
+        Capture(command, eventData.Context, outcome, eventData.Duration, eventData.CommandSource);
+    }
+
+    /// <summary>What an exception from Npgsql means for QueryWatch.</summary>
+    internal static CommandOutcome Classify(Exception exception) => exception switch
+    {
+        // Npgsql's CommandTimeout: it cancels on the server, then reports the timeout as the cause.
+        NpgsqlException { InnerException: TimeoutException } => CommandOutcome.TimedOut,
+        TimeoutException => CommandOutcome.TimedOut,
+        // 57014 query_canceled: statement_timeout, or a cancel request (pg_cancel_backend, the caller's token).
+        PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } => CommandOutcome.Cancelled,
+        OperationCanceledException => CommandOutcome.Cancelled,
+        NpgsqlException { InnerException: PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } } => CommandOutcome.Cancelled,
+        _ => CommandOutcome.Failed,
+    };
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Capture(DbCommand command, DbContext? context, CommandOutcome outcome, TimeSpan duration, CommandSource? source)
+    {
+        QueryWatchOptionsExtension extension = _extension;
+        try
+        {
+            extension = Find(context) ?? _extension;
+            var options = extension.Options;
+            var sql = command.CommandText ?? "";
+            var tags = QueryTags.Read(sql);
+            if (tags.Ignore) return;
+            if (outcome == CommandOutcome.Slow && tags.Threshold is { } own && duration < own) return;
+
+            QueryWatchMetrics.Captured(outcome.ToString());
+            if (options.SampleRate < 1 && Random.Shared.NextDouble() >= options.SampleRate)
+            {
+                QueryWatchMetrics.Explained("sampled_out");
+                return;
+            }
+
+            var captured = CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag);
+            var pipeline = extension.GetPipeline(context, command);
+            pipeline.TryEnqueue(captured);
+        }
+        catch (Exception e)
+        {
+            ReportOnce(extension, context, e);
+        }
+    }
+
+    private static QueryWatchOptionsExtension? Find(DbContext? context)
+        => context?.GetService<IDbContextOptions>().FindExtension<QueryWatchOptionsExtension>();
+
+    private void ReportOnce(QueryWatchOptionsExtension extension, DbContext? context, Exception exception)
+    {
+        if (Interlocked.Exchange(ref _failureLogged, 1) != 0) return;
+        try
+        {
+            var factory = extension.LoggerFactory ?? context?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+            Log.CaptureFailed(factory.CreateLogger(Log.Category), exception.GetType().Name, exception);
+        }
+        catch (Exception)
+        {
+            // The logger itself failed: there is nowhere left to report to, and the app must not see it.
+        }
+    }
+}

@@ -1,0 +1,36 @@
+using System.Runtime.InteropServices;
+
+namespace QueryWatch.EntityFrameworkCore.Interception;
+
+/// <summary>
+/// How long each open reader's command took to execute, so that its disposal can judge the whole
+/// duration: EF's DataReaderDisposing reports only the time since the reader was created.
+/// A fixed table of slots indexed by EF's random command id: no allocation, no lock. A slot
+/// overwritten by a colliding reader (or torn by a concurrent write) costs that reader its
+/// execution time, never an error: it is then judged on its reading time alone.
+/// </summary>
+internal sealed class ReaderExecutionTimes
+{
+    private const int SlotCount = 4096; // a power of two
+
+    private readonly Slot[] _slots = new Slot[SlotCount];
+
+    public void Record(Guid commandId, TimeSpan executed)
+        => _slots[IndexOf(commandId)] = new Slot(commandId, executed.Ticks);
+
+    /// <summary>The execution time recorded for <paramref name="commandId"/>, or zero when its slot was reused.</summary>
+    public TimeSpan Take(Guid commandId)
+    {
+        ref var slot = ref _slots[IndexOf(commandId)];
+        var copy = slot;
+        if (copy.CommandId != commandId) return TimeSpan.Zero;
+        slot = default;
+        return TimeSpan.FromTicks(copy.Ticks);
+    }
+
+    // EF's command ids come from Guid.NewGuid(): their first bytes are already uniformly random.
+    private static int IndexOf(Guid commandId)
+        => MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(new ReadOnlySpan<Guid>(in commandId))) & (SlotCount - 1);
+
+    private readonly record struct Slot(Guid CommandId, long Ticks);
+}

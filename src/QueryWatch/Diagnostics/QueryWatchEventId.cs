@@ -1,0 +1,29 @@
+namespace QueryWatch.Diagnostics;
+
+/// <summary>
+/// Event ids of the <c>QueryWatch</c> logger category, in blocks per area. Append only: a retired id
+/// keeps its number and is renamed <c>Obsolete_*</c>, never reused.
+/// </summary>
+internal static class QueryWatchEventId
+{
+    // 1xxx: capture (the interceptor)
+    public const int CaptureFailed = 1001;
+    public const int CaptureDropped = 1002;
+    public const int CaptureIgnoredByTag = 1003;
+
+    // 2xxx: explain (the worker)
+    public const int ExplainFailed = 2001;
+    public const int ExplainUnavailable = 2002;
+    public const int ExplainAnalyzeRefused = 2003;
+    public const int ExplainStatementSkipped = 2004;
+    public const int ExplainCompleted = 2005;
+    public const int WorkerFailed = 2006;
+    public const int ExplainRateLimited = 2007;
+
+    // 3xxx: findings
+    public const int Finding = 3001;
+    public const int MostExpensiveNode = 3002;
+    public const int CommandValues = 3003;
+
+    // 4xxx: rewrites (reserved)
+}

@@ -1,0 +1,36 @@
+using System.Diagnostics.Metrics;
+
+namespace QueryWatch.Diagnostics;
+
+/// <summary>The <c>QueryWatch</c> meter and its instruments; names are a contract (README's metrics list).</summary>
+internal static class QueryWatchMetrics
+{
+    public const string MeterName = "QueryWatch";
+
+    private static readonly Meter s_meter = new(MeterName, typeof(QueryWatchMetrics).Assembly.GetName().Version?.ToString());
+
+    private static readonly Counter<long> s_captured = s_meter.CreateCounter<long>(
+        "querywatch.commands.captured", "{command}", "Commands over the threshold, cancelled, timed out or failed, by outcome.");
+
+    private static readonly Counter<long> s_explains = s_meter.CreateCounter<long>(
+        "querywatch.explains", "{explain}", "Captured commands the worker handled, by result.");
+
+    private static readonly Counter<long> s_findings = s_meter.CreateCounter<long>(
+        "querywatch.findings", "{finding}", "Plan findings logged, by rule.");
+
+    private static readonly Counter<long> s_dropped = s_meter.CreateCounter<long>(
+        "querywatch.queue.dropped", "{command}", "Captured commands dropped because the explain queue was full.");
+
+    private static readonly Histogram<double> s_explainDuration = s_meter.CreateHistogram<double>(
+        "querywatch.explain.duration", "ms", "Time the worker spent explaining one captured command.");
+
+    public static void Captured(string outcome) => s_captured.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    public static void Explained(string result) => s_explains.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public static void FindingLogged(string ruleId) => s_findings.Add(1, new KeyValuePair<string, object?>("rule", ruleId));
+
+    public static void Dropped() => s_dropped.Add(1);
+
+    public static void ExplainDuration(TimeSpan elapsed) => s_explainDuration.Record(elapsed.TotalMilliseconds);
+}

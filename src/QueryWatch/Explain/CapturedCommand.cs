@@ -1,0 +1,22 @@
+using System.Diagnostics;
+
+namespace QueryWatch.Explain;
+
+/// <summary>A command the interceptor kept for the explain worker: everything needed to EXPLAIN it later, elsewhere.</summary>
+/// <param name="Sql">The command text exactly as sent, EF's <c>TagWith</c> comments included.</param>
+/// <param name="Parameters">The parameters, values copied at capture time.</param>
+/// <param name="Outcome">Why it was captured.</param>
+/// <param name="Duration">How long it ran (for a query: until its reader was disposed).</param>
+/// <param name="CommandSource">EF's <c>CommandSource</c> by name (LinqQuery, SaveChanges, FromSqlQuery...), or null outside EF.</param>
+/// <param name="Tag">The <c>TagWith</c> text (the leading <c>--</c> comment lines), or null.</param>
+/// <param name="ActivityContext">The trace the command ran in, to link the explain span to.</param>
+/// <param name="CapturedAt">When the command ended.</param>
+internal sealed record CapturedCommand(
+    string Sql,
+    IReadOnlyList<CapturedParameter> Parameters,
+    CommandOutcome Outcome,
+    TimeSpan Duration,
+    string? CommandSource,
+    string? Tag,
+    ActivityContext ActivityContext,
+    DateTimeOffset CapturedAt);

@@ -1,0 +1,56 @@
+using System.Data;
+using System.Data.Common;
+using System.Diagnostics;
+using Npgsql;
+
+namespace QueryWatch.Explain;
+
+/// <summary>Copies what the worker needs out of a finished command. Runs only for a command already chosen for capture.</summary>
+internal static class CommandCapture
+{
+    public static CapturedCommand Snapshot(DbCommand command, CommandOutcome outcome, TimeSpan duration, string? commandSource, string? tag)
+    {
+        var source = command.Parameters;
+        var parameters = new CapturedParameter[source.Count];
+        for (var i = 0; i < parameters.Length; i++) parameters[i] = Copy(source[i]);
+        return new CapturedCommand(
+            command.CommandText ?? "",
+            parameters,
+            outcome,
+            duration,
+            commandSource,
+            tag,
+            Activity.Current?.Context ?? default,
+            DateTimeOffset.UtcNow);
+    }
+
+    private static CapturedParameter Copy(DbParameter parameter)
+    {
+        var value = parameter.Value switch
+        {
+            // The application may reuse a buffer after the command returns; the worker runs later.
+            Array array => array.Clone(),
+            var other => other,
+        };
+        if (parameter is NpgsqlParameter npgsql)
+        {
+            return new CapturedParameter(npgsql.ParameterName, value, npgsql.NpgsqlDbType, npgsql.DataTypeName, npgsql.DbType, npgsql.Direction);
+        }
+
+        return new CapturedParameter(parameter.ParameterName, value, null, null, parameter.DbType, parameter.Direction);
+    }
+
+    /// <summary>The Npgsql parameter that binds <paramref name="captured"/> the way the application's command did.</summary>
+    public static NpgsqlParameter Rebind(CapturedParameter captured)
+    {
+        var parameter = new NpgsqlParameter { ParameterName = captured.Name, Value = captured.Value ?? DBNull.Value };
+        if (captured.NpgsqlDbType is { } type && type != NpgsqlTypes.NpgsqlDbType.Unknown) parameter.NpgsqlDbType = type;
+        else if (captured.DataTypeName is { Length: > 0 } name) parameter.DataTypeName = name;
+        else if (captured.Value is not null && captured.Value is not DBNull) parameter.DbType = captured.DbType;
+        return parameter;
+    }
+
+    /// <summary>True for parameters the server receives (not output or return values).</summary>
+    public static bool IsSent(CapturedParameter captured)
+        => captured.Direction is ParameterDirection.Input or ParameterDirection.InputOutput;
+}

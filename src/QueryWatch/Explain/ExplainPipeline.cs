@@ -1,0 +1,119 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using QueryWatch.Diagnostics;
+
+namespace QueryWatch.Explain;
+
+/// <summary>
+/// One per process and connection string: the bounded queue between the interceptor and the explain
+/// worker, and the worker itself. The queue never blocks a caller; when full it drops and counts.
+/// The worker starts with the first capture.
+/// </summary>
+internal sealed class ExplainPipeline : IAsyncDisposable
+{
+    private static readonly TimeSpan s_dropLogInterval = TimeSpan.FromMinutes(1);
+
+    private readonly Channel<CapturedCommand> _queue;
+    private readonly ExplainWorker _worker;
+    private readonly ILogger _logger;
+    private readonly int _capacity;
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _running;
+    private long _dropped;
+    private long _lastDropLogTicks;
+    private int _started;
+
+    public ExplainPipeline(string connectionString, QueryWatchOptions options, ILoggerFactory loggerFactory,
+        IPlanAnalyzer? analyzer = null, IExplainCooldown? cooldown = null)
+    {
+        Options = options.Clone();
+        _logger = loggerFactory.CreateLogger(Log.Category);
+        _capacity = Options.QueueCapacity;
+        _queue = Channel.CreateBounded<CapturedCommand>(
+            new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
+            OnDropped);
+
+        var builder = new NpgsqlConnectionStringBuilder(Options.ExplainConnectionString ?? connectionString)
+        {
+            ApplicationName = "QueryWatch explain",
+            // One explain at a time: the worker needs one connection, a second covers a broken one.
+            MaxPoolSize = 2,
+        };
+        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        _worker = new ExplainWorker(
+            _queue.Reader,
+            dataSource,
+            Options,
+            _logger,
+            analyzer ?? new RuleEnginePlanAnalyzer(Options.Rules),
+            cooldown ?? new InMemoryExplainCooldown(Options.ExplainCooldown));
+    }
+
+    /// <summary>The options the pipeline was built with (the first context's, for every context sharing it).</summary>
+    public QueryWatchOptions Options { get; }
+
+    /// <summary>True once <see cref="StopAsync"/> ran: a later capture needs a new pipeline from the registry.</summary>
+    public bool IsStopped => _stopping.IsCancellationRequested;
+
+    /// <summary>Captures dropped because the queue was full.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Captured commands the worker has finished with (explained, skipped or failed).</summary>
+    public long Handled => _worker.Handled;
+
+    /// <summary>Queues <paramref name="command"/> without waiting; false once stopped.</summary>
+    public bool TryEnqueue(CapturedCommand command)
+    {
+        if (Volatile.Read(ref _started) == 0) Start();
+        return _queue.Writer.TryWrite(command);
+    }
+
+    private void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0) return;
+        // The worker must not inherit the first caller's Activity, culture or AsyncLocals.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _running = Task.Run(() => _worker.RunAsync(_stopping.Token));
+        }
+    }
+
+    private void OnDropped(CapturedCommand command)
+    {
+        Interlocked.Increment(ref _dropped);
+        QueryWatchMetrics.Dropped();
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _lastDropLogTicks);
+        if ((last == 0 || now - last >= (long)s_dropLogInterval.TotalMilliseconds)
+            && Interlocked.CompareExchange(ref _lastDropLogTicks, now, last) == last)
+        {
+            Log.CaptureDropped(_logger, _capacity);
+        }
+    }
+
+    /// <summary>Stops the worker; what is still queued is discarded.</summary>
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        _queue.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_running is { } running)
+        {
+            try
+            {
+                await running.WaitAsync(ct).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        await _worker.DisposeAsync().ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+}

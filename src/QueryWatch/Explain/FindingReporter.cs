@@ -1,0 +1,67 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using QueryWatch.Diagnostics;
+using QueryWatch.Plans;
+using QueryWatch.Rules;
+using QueryWatch.Sql;
+
+namespace QueryWatch.Explain;
+
+/// <summary>Turns findings into log events, meter counts and span events. The one place that decides what reaches the logs.</summary>
+internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
+{
+    public void Report(CapturedCommand command, SqlFingerprint fingerprint, string? queryId, IReadOnlyList<Finding> findings, Activity? activity)
+    {
+        var outcome = command.Outcome.ToString();
+        var durationMs = (long)command.Duration.TotalMilliseconds;
+        foreach (var finding in findings)
+        {
+            QueryWatchMetrics.FindingLogged(finding.RuleId);
+            var level = Log.LevelOf(finding.Severity);
+            if (logger.IsEnabled(level))
+            {
+                Log.Finding(logger, level, finding.RuleId, finding.RuleName, finding.Severity, fingerprint.IdHex, queryId,
+                    durationMs, outcome, finding.NodePath, finding.Message, finding.Suggestion, fingerprint.Normalized);
+            }
+
+            activity?.AddEvent(new ActivityEvent("querywatch.finding", tags: new ActivityTagsCollection
+            {
+                ["querywatch.rule_id"] = finding.RuleId,
+                ["querywatch.rule_name"] = finding.RuleName,
+                ["querywatch.severity"] = finding.Severity.ToString(),
+                ["querywatch.node"] = finding.NodePath,
+                ["querywatch.fingerprint"] = fingerprint.IdHex,
+            }));
+        }
+    }
+
+    /// <summary>For a cancelled or timed-out command the rules said nothing about: where its plan spends most.</summary>
+    public void ReportMostExpensiveNode(CapturedCommand command, SqlFingerprint fingerprint, string? queryId, Plan plan)
+    {
+        PlanNode? worst = null;
+        foreach (var node in plan.Nodes)
+        {
+            if (worst is null || (node.ExclusiveCost ?? 0) > (worst.ExclusiveCost ?? 0)) worst = node;
+        }
+
+        if (worst is null || !logger.IsEnabled(LogLevel.Warning)) return;
+        Log.MostExpensiveNode(logger, command.Outcome.ToString(), fingerprint.IdHex, (long)command.Duration.TotalMilliseconds, queryId,
+            PlanPath.Of(worst), worst.NodeType, worst.TotalCost ?? 0, fingerprint.Normalized);
+    }
+
+    /// <summary>The statement as sent, with its values: only when the user opted in.</summary>
+    public void ReportValues(CapturedCommand command, SqlFingerprint fingerprint, string statementText)
+    {
+        if (!logParameterValues || !logger.IsEnabled(LogLevel.Information)) return;
+        var text = new StringBuilder();
+        foreach (var parameter in command.Parameters)
+        {
+            if (text.Length > 0) text.Append(", ");
+            text.Append(parameter.Name).Append('=').Append(Convert.ToString(parameter.Value, CultureInfo.InvariantCulture));
+        }
+
+        Log.CommandValues(logger, fingerprint.IdHex, statementText, text.ToString());
+    }
+}

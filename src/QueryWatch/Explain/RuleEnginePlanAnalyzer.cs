@@ -1,0 +1,12 @@
+using QueryWatch.Plans;
+using QueryWatch.Rules;
+
+namespace QueryWatch.Explain;
+
+/// <summary>The rule catalogue, with the user's per-rule overrides.</summary>
+internal sealed class RuleEnginePlanAnalyzer(IDictionary<string, RuleOptions> rules) : IPlanAnalyzer
+{
+    private readonly RuleEngine _engine = new(new Dictionary<string, RuleOptions>(rules, StringComparer.OrdinalIgnoreCase));
+
+    public IReadOnlyList<Finding> Analyze(Plan plan, string sql) => _engine.Analyze(plan, sql);
+}

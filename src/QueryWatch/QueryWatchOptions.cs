@@ -1,0 +1,75 @@
+using QueryWatch.Rules;
+
+namespace QueryWatch;
+
+/// <summary>
+/// What QueryWatch captures, how often it explains, and what it logs. Bound from the
+/// <c>QueryWatch</c> configuration section by <c>AddQueryWatch</c>, or set in <c>UseQueryWatch(o =&gt; ...)</c>.
+/// Read once when a context's options are built; later changes to an instance have no effect.
+/// </summary>
+public sealed class QueryWatchOptions
+{
+    /// <summary>False turns QueryWatch off: the interceptor compares nothing and captures nothing. Default: true.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>
+    /// A command that takes at least this long (for a query: from execution until its reader is disposed)
+    /// is captured as <c>Slow</c>. Default: 500 ms. Must be greater than zero.
+    /// A query tagged <c>querywatch:threshold=5s</c> uses its own, higher threshold.
+    /// </summary>
+    public TimeSpan SlowCommandThreshold { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Share (0 to 1) of captured commands that are explained; the rest are counted and dropped. Default: 1.0.</summary>
+    public double SampleRate { get; set; } = 1.0;
+
+    /// <summary>
+    /// The same statement shape (fingerprint) is explained at most once per this period, across all
+    /// contexts of the process that share a connection string. Default: 10 minutes. Zero explains every capture.
+    /// </summary>
+    public TimeSpan ExplainCooldown { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>At most this many commands are explained per minute per connection string. Default: 30. Must be at least 1.</summary>
+    public int MaxExplainsPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Captured commands waiting for the explain worker. When full, new captures are dropped and counted
+    /// (<c>querywatch.queue.dropped</c>); the application never waits. Default: 256. Must be at least 1.
+    /// </summary>
+    public int QueueCapacity { get; set; } = 256;
+
+    /// <summary>
+    /// Where EXPLAIN runs, e.g. a replica with the same schema. Default: null, the application's own
+    /// connection string (on a separate connection with Application Name <c>QueryWatch explain</c>).
+    /// </summary>
+    public string? ExplainConnectionString { get; set; }
+
+    /// <summary>
+    /// Adds ANALYZE and BUFFERS for a slow read-only SELECT (never for DML, a cancelled or a timed-out
+    /// command), inside a READ ONLY transaction that is rolled back. This runs the query again.
+    /// Default: false.
+    /// </summary>
+    public bool ExplainAnalyze { get; set; }
+
+    /// <summary>statement_timeout for each EXPLAIN the worker sends. Default: 5 seconds. Must be greater than zero.</summary>
+    public TimeSpan ExplainStatementTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Also explain commands that failed with an error other than a cancellation or timeout. Default: false.</summary>
+    public bool ExplainFailedCommands { get; set; }
+
+    /// <summary>
+    /// Adds the raw SQL and the parameter values to log events. Off by default: events carry only the
+    /// normalized SQL, where every literal is a placeholder. Default: false.
+    /// </summary>
+    public bool LogParameterValues { get; set; }
+
+    /// <summary>Per-rule overrides keyed by rule id (<c>QW004</c>) or name. Default: empty, every rule with its defaults.</summary>
+    public IDictionary<string, RuleOptions> Rules { get; private set; } = new Dictionary<string, RuleOptions>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>A copy that later changes to this instance (its rule table included) do not affect.</summary>
+    internal QueryWatchOptions Clone()
+    {
+        var copy = (QueryWatchOptions)MemberwiseClone();
+        copy.Rules = new Dictionary<string, RuleOptions>(Rules, StringComparer.OrdinalIgnoreCase);
+        return copy;
+    }
+}

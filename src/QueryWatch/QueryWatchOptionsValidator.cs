@@ -1,0 +1,39 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace QueryWatch;
+
+/// <summary>Checks <see cref="QueryWatchOptions"/> at start; each error names the property, its value and the fix.</summary>
+internal sealed class QueryWatchOptionsValidator : IValidateOptions<QueryWatchOptions>
+{
+    public ValidateOptionsResult Validate(string? name, QueryWatchOptions options)
+    {
+        var errors = Check(options);
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Every problem with <paramref name="options"/>; empty when they are usable.</summary>
+    public static List<string> Check(QueryWatchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var errors = new List<string>();
+        if (options.SlowCommandThreshold <= TimeSpan.Zero)
+            errors.Add(Invalid(nameof(options.SlowCommandThreshold), options.SlowCommandThreshold, "set a positive duration such as 00:00:00.5 (500 ms), or set Enabled to false"));
+        if (double.IsNaN(options.SampleRate) || options.SampleRate < 0 || options.SampleRate > 1)
+            errors.Add(Invalid(nameof(options.SampleRate), options.SampleRate, "set a share between 0 and 1, e.g. 0.1 to explain one capture in ten"));
+        if (options.ExplainCooldown < TimeSpan.Zero)
+            errors.Add(Invalid(nameof(options.ExplainCooldown), options.ExplainCooldown, "set zero or a positive duration such as 00:10:00"));
+        if (options.MaxExplainsPerMinute < 1)
+            errors.Add(Invalid(nameof(options.MaxExplainsPerMinute), options.MaxExplainsPerMinute, "set 1 or more; to stop explaining set Enabled to false or SampleRate to 0"));
+        if (options.QueueCapacity < 1)
+            errors.Add(Invalid(nameof(options.QueueCapacity), options.QueueCapacity, "set 1 or more, e.g. 256"));
+        if (options.ExplainStatementTimeout <= TimeSpan.Zero)
+            errors.Add(Invalid(nameof(options.ExplainStatementTimeout), options.ExplainStatementTimeout, "set a positive duration such as 00:00:05"));
+        if (options.ExplainConnectionString is { } cs && string.IsNullOrWhiteSpace(cs))
+            errors.Add(Invalid(nameof(options.ExplainConnectionString), "(blank)", "set a full connection string, or remove it to explain on the application's own"));
+        return errors;
+    }
+
+    private static string Invalid(string property, object value, string fix)
+        => string.Create(CultureInfo.InvariantCulture, $"QueryWatchOptions.{property} = {value} is not valid: {fix}.");
+}
