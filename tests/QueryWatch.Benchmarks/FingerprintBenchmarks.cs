@@ -12,6 +12,10 @@ public class FingerprintBenchmarks
     [Benchmark(Baseline = true)]
     public ulong ComputeId() => SqlFingerprint.ComputeId(_sql);
 
+    // The path ComputeId took before the fast scanner (issue 3): the before/after ratio in one run.
+    [Benchmark]
+    public ulong ComputeIdByNormalizing() => SqlFingerprint.ComputeIdByNormalizing(_sql);
+
     [Benchmark]
     public string Compute() => SqlFingerprint.Compute(_sql).Normalized;
 

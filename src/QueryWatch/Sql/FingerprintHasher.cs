@@ -75,15 +75,73 @@ internal struct FingerprintHasher
     }
 
     /// <summary>The hash of every token appended so far.</summary>
-    public readonly ulong Finish()
+    public readonly ulong Finish() => Finish(_state, _tokens);
+
+    /// <summary>The state before any token, for callers that keep the state in a local.</summary>
+    internal const ulong InitialState = Seed;
+
+    /// <summary>
+    /// <see cref="AppendToken"/> split for <see cref="FingerprintScanner"/>, which keeps the state
+    /// in a register: the header round of a token of <paramref name="length"/> units.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong AppendHeader(ulong state, int tag, int length) =>
+        Round(state, ((ulong)(uint)length << 8) | (uint)tag);
+
+    /// <summary>The text rounds of a token (little-endian hosts only), ASCII letters folded to lower-case when asked.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong AppendText(ulong state, ReadOnlySpan<char> text, bool foldAsciiUpperCase)
     {
-        var state = _state ^ ((ulong)_tokens * Multiplier2);
+        var words = MemoryMarshal.Cast<char, ulong>(text);
+        foreach (var word in words)
+        {
+            state = Round(state, foldAsciiUpperCase ? FoldAsciiUpperCase(word) : word);
+        }
+
+        var rest = text.Length & 3;
+        if (rest != 0)
+        {
+            var tail = text[^rest..];
+            ulong pending = tail[0];
+            if (rest > 1)
+            {
+                pending |= (ulong)tail[1] << 16;
+                if (rest > 2)
+                {
+                    pending |= (ulong)tail[2] << 32;
+                }
+            }
+
+            state = Round(state, foldAsciiUpperCase ? FoldAsciiUpperCase(pending) : pending);
+        }
+
+        return state;
+    }
+
+    /// <summary>What <see cref="Finish()"/> returns for a state kept outside the struct.</summary>
+    internal static ulong Finish(ulong state, long tokens)
+    {
+        state ^= (ulong)tokens * Multiplier2;
         state ^= state >> 33;
         state *= Multiplier2;
         state ^= state >> 29;
         state *= Multiplier1;
         state ^= state >> 32;
         return state;
+    }
+
+    // Four UTF-16 units at once: a lane gets 0x20 added when it is 'A'..'Z'. Masking the top bit
+    // first keeps the per-lane additions from carrying into the next lane; a lane whose top bit
+    // was set is no ASCII letter.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong FoldAsciiUpperCase(ulong word)
+    {
+        const ulong Lanes = 0x0001_0001_0001_0001;
+        var low = word & (0x7FFF * Lanes);
+        var atLeastA = low + ((0x8000 - 'A') * Lanes);
+        var aboveZ = low + ((0x8000 - 'Z' - 1) * Lanes);
+        var upper = atLeastA & ~aboveZ & ~word & (0x8000 * Lanes);
+        return word | (upper >> 10);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

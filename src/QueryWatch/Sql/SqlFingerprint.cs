@@ -29,7 +29,11 @@ internal sealed record SqlFingerprint(ulong Id, string Normalized)
     }
 
     /// <summary>The id <see cref="Compute"/> would give, without building the text or allocating.</summary>
-    public static ulong ComputeId(ReadOnlySpan<char> sql)
+    public static ulong ComputeId(ReadOnlySpan<char> sql) =>
+        BitConverter.IsLittleEndian ? FingerprintScanner.ComputeId(sql) : ComputeIdByNormalizing(sql);
+
+    /// <summary>The reference path: <see cref="SqlNormalizer"/> without text, on any host.</summary>
+    internal static ulong ComputeIdByNormalizing(ReadOnlySpan<char> sql)
     {
         var normalizer = new SqlNormalizer(sql, writeText: false);
         normalizer.Run();

@@ -45,9 +45,6 @@ internal ref struct SqlNormalizer
         OpenParen, CloseParen, OpenBracket, CloseBracket, Comma, Dot, Semicolon, Colon,
     }
 
-    // Hash tags: a keyword and an identifier spelled alike hash alike (classification is text-only).
-    private enum Tag { Word = 1, QuotedIdentifier, Constant, List, Operator, Punctuation, Cast, Other }
-
     /// <summary>The id of the statement; valid after <see cref="Run"/>.</summary>
     public readonly ulong Id => _hash.Finish();
 
@@ -74,23 +71,23 @@ internal ref struct SqlNormalizer
                     EmitWord(token);
                     break;
                 case SqlTokenKind.QuotedIdentifier:
-                    Emit(Emitted.QuotedIdentifier, Tag.QuotedIdentifier, text);
+                    Emit(Emitted.QuotedIdentifier, FingerprintTag.QuotedIdentifier, text);
                     break;
                 case SqlTokenKind.Operator when text is "-" && IsUnaryContext() && NextIsNumber():
                     _tokens.MoveNextSignificant();
                     EmitConstant();
                     break;
                 case SqlTokenKind.Operator:
-                    Emit(Emitted.Operator, Tag.Operator, text);
+                    Emit(Emitted.Operator, FingerprintTag.Operator, text);
                     break;
                 case SqlTokenKind.Cast:
-                    Emit(Emitted.Cast, Tag.Cast, text);
+                    Emit(Emitted.Cast, FingerprintTag.Cast, text);
                     break;
                 case SqlTokenKind.Punctuation:
                     EmitPunctuation(text[0]);
                     break;
                 default:
-                    Emit(Emitted.Other, Tag.Other, text);
+                    Emit(Emitted.Other, FingerprintTag.Other, text);
                     break;
             }
         }
@@ -124,11 +121,11 @@ internal ref struct SqlNormalizer
                 var opensList = _previous == Emitted.Keyword || _previous == Emitted.Identifier
                     ? SqlKeywords.Is(_previousWord.Text(_sql), c == '(' ? "IN" : "ARRAY")
                     : false;
-                Emit(c == '(' ? Emitted.OpenParen : Emitted.OpenBracket, Tag.Punctuation, [c]);
+                Emit(c == '(' ? Emitted.OpenParen : Emitted.OpenBracket, FingerprintTag.Punctuation, [c]);
                 if (opensList && SqlConstantList.TrySkip(ref _tokens, c == '(' ? ')' : ']'))
                 {
-                    Emit(Emitted.List, Tag.List, ListMarkerSuffix);
-                    Emit(c == '(' ? Emitted.CloseParen : Emitted.CloseBracket, Tag.Punctuation, c == '(' ? ")" : "]");
+                    Emit(Emitted.List, FingerprintTag.List, ListMarkerSuffix);
+                    Emit(c == '(' ? Emitted.CloseParen : Emitted.CloseBracket, FingerprintTag.Punctuation, c == '(' ? ")" : "]");
                 }
 
                 return;
@@ -141,7 +138,7 @@ internal ref struct SqlNormalizer
                     '.' => Emitted.Dot,
                     _ => Emitted.Colon,
                 };
-                Emit(kind, Tag.Punctuation, [c]);
+                Emit(kind, FingerprintTag.Punctuation, [c]);
                 return;
         }
     }
@@ -188,7 +185,7 @@ internal ref struct SqlNormalizer
     };
 
     // Keywords after which a minus starts a value (THEN -1, LIMIT -1), unlike those that are values.
-    private static bool IsOperatorLikeKeyword(ReadOnlySpan<char> word) =>
+    internal static bool IsOperatorLikeKeyword(ReadOnlySpan<char> word) =>
         SqlKeywords.IsKeyword(word)
         && !SqlKeywords.Is(word, "END") && !SqlKeywords.Is(word, "NULL") && !SqlKeywords.Is(word, "USER")
         && !SqlKeywords.Is(word, "SESSION_USER")
@@ -198,7 +195,7 @@ internal ref struct SqlNormalizer
     private void EmitConstant()
     {
         BeginToken(Emitted.Constant);
-        _hash.AppendToken((int)Tag.Constant, default, foldAsciiUpperCase: false);
+        _hash.AppendToken((int)FingerprintTag.Constant, default, foldAsciiUpperCase: false);
         if (_writeText)
         {
             Write('$');
@@ -214,7 +211,7 @@ internal ref struct SqlNormalizer
         BeginToken(isKeyword ? Emitted.Keyword : Emitted.Identifier);
         _previousWord = token;
         var text = token.Text(_sql);
-        _hash.AppendToken((int)Tag.Word, text, foldAsciiUpperCase: true);
+        _hash.AppendToken((int)FingerprintTag.Word, text, foldAsciiUpperCase: true);
         if (_writeText)
         {
             foreach (var c in text)
@@ -224,12 +221,12 @@ internal ref struct SqlNormalizer
         }
     }
 
-    private void Emit(Emitted kind, Tag tag, scoped ReadOnlySpan<char> text)
+    private void Emit(Emitted kind, FingerprintTag tag, scoped ReadOnlySpan<char> text)
     {
         BeginToken(kind);
-        if (tag == Tag.List)
+        if (tag == FingerprintTag.List)
         {
-            _hash.AppendToken((int)Tag.List, default, foldAsciiUpperCase: false);
+            _hash.AppendToken((int)FingerprintTag.List, default, foldAsciiUpperCase: false);
             // The marker's number and comment are text only; the tag alone identifies the list.
             if (_writeText)
             {
@@ -256,7 +253,7 @@ internal ref struct SqlNormalizer
         if (_pendingSemicolon)
         {
             _pendingSemicolon = false;
-            _hash.AppendToken((int)Tag.Punctuation, ";", foldAsciiUpperCase: false);
+            _hash.AppendToken((int)FingerprintTag.Punctuation, ";", foldAsciiUpperCase: false);
             if (_writeText)
             {
                 Write(';');
