@@ -1,12 +1,14 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
+using Npgsql;
+using QueryWatch.Advice;
 using QueryWatch.Plans;
 using QueryWatch.Rules;
 
 namespace QueryWatch.Cli;
 
-/// <summary><c>querywatch analyze FILE|- [--sql FILE] [--format text|json] [--fail-on info|warning|critical]</c>.</summary>
+/// <summary><c>querywatch analyze FILE|- [--sql FILE [--connection CS]] [--format text|json] [--fail-on info|warning|critical]</c>.</summary>
 internal static class AnalyzeCommand
 {
     public static Command Create(CliConsole console)
@@ -17,13 +19,19 @@ internal static class AnalyzeCommand
         format.AcceptOnlyFromAmong("text", "json");
         var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding is at least this severe: info, warning or critical." };
         failOn.AcceptOnlyFromAmong("info", "warning", "critical");
-        var command = new Command("analyze", "Read a plan, print it as a tree and list what is wrong with it.") { file, sql, format, failOn };
-        command.SetAction(result => Run(result.GetValue(file)!, result.GetValue(sql), result.GetValue(format)!, result.GetValue(failOn), console));
+        var connection = new Option<string?>("--connection") { Description = "A connection string to the database the plan came from (needs --sql): reads its table statistics and checks each proposed index with hypopg, when installed there." };
+        var command = new Command("analyze", "Read a plan, print it as a tree and list what is wrong with it.") { file, sql, format, failOn, connection };
+        command.SetAction(result => Run(result.GetValue(file)!, result.GetValue(sql), result.GetValue(format)!, result.GetValue(failOn), console, result.GetValue(connection)));
         return command;
     }
 
-    internal static int Run(string path, string? sqlPath, string format, string? failOn, CliConsole console)
+    internal static int Run(string path, string? sqlPath, string format, string? failOn, CliConsole console, string? connectionString = null)
     {
+        if (connectionString is not null && sqlPath is null)
+        {
+            console.Error.WriteLine("querywatch: --connection needs --sql: index proposals are checked by EXPLAINing the statement");
+            return ExitCodes.UnreadableInput;
+        }
         var text = InputFile.TryRead(path, console.In, out var error);
         string? sql = null;
         if (text is not null && sqlPath is not null) sql = InputFile.TryRead(sqlPath, console.In, out error);
@@ -44,13 +52,38 @@ internal static class AnalyzeCommand
             return ExitCodes.UnreadableInput;
         }
 
-        var findings = new RuleEngine().Analyze(plan, sql);
+        var findings = connectionString is null
+            ? new RuleEngine().Analyze(plan, sql)
+            // A command line has nothing else to do meanwhile: blocking here costs nothing.
+            : AnalyzeConnectedAsync(plan, sql!, connectionString, console).GetAwaiter().GetResult();
         if (format == "json") WriteJson(console.Out, findings);
         else WriteText(console, plan, findings);
 
         return failOn is not null && findings.Any(f => f.Severity >= ParseSeverity(failOn))
             ? ExitCodes.FindingsAtThreshold
             : ExitCodes.Ok;
+    }
+
+    private static async Task<IReadOnlyList<Finding>> AnalyzeConnectedAsync(Plan plan, string sql, string connectionString, CliConsole console)
+    {
+        try
+        {
+            await using var dataSource = NpgsqlDataSource.Create(connectionString);
+            ITableStatistics? statistics;
+            await using (var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false))
+                statistics = await TableStatisticsReader.ReadAsync(connection, plan).ConfigureAwait(false);
+            var findings = new RuleEngine().Analyze(plan, sql, statistics);
+            return await IndexAdviceVerification.ApplyAsync(findings, new HypotheticalIndexVerifier(dataSource), sql, parameters: null).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is NpgsqlException or ArgumentException)
+        {
+            // The plan is still worth reading without the database: say why the check was skipped.
+            console.Error.WriteLine("querywatch: no verification, the database is not reachable: " + e.Message);
+            var findings = new RuleEngine().Analyze(plan, sql);
+            return [.. findings.Select(f => f.Evidence.FirstOrDefault(x => x.Key == RuleContext.IndexEvidenceKey).Value is { Length: > 0 } ddl
+                ? IndexAdviceVerification.With(f, ddl, IndexVerification.NotVerified("the database is not reachable"))
+                : f)];
+        }
     }
 
     private static RuleSeverity ParseSeverity(string s) => s switch

@@ -1,3 +1,4 @@
+using QueryWatch.Advice;
 using QueryWatch.Plans;
 using static QueryWatch.Rules.RuleContext;
 
@@ -42,10 +43,13 @@ internal sealed class QW002IndexFilterMismatch : IPlanRule
         if (node.IndexCond is null)
         {
             if (!heavy) return;
+            var proposal = IndexAdvisor.ForConditions(node, [node.Filter]);
             context.Report(node,
                 $"{PlanPath.ShortName(node)} walks index {node.IndexName} with no Index Cond (for its order, or end to end) and checks {names} in its Filter on every heap row it fetches: {evidence}.",
-                $"Index the predicates so they become an Index Cond: {RuleText.CreateIndex(table, PredicateColumns.IndexOrder(filterColumns))}.",
-                [Fact("index", node.IndexName ?? ""), Fact("filterColumns", names), Fact("rowsRemovedByFilter", removed), Fact("totalCost", node.TotalCost ?? 0)]);
+                proposal is null
+                    ? $"The Filter's conditions on {table} are OR-ed: index each branch's columns on its own so PostgreSQL can combine them in a BitmapOr, or split the query into a UNION."
+                    : $"Index the predicates so they become an Index Cond: {proposal.Ddl}.",
+                [Fact("scannedIndex", node.IndexName ?? ""), Fact("filterColumns", names), Fact("rowsRemovedByFilter", removed), Fact("totalCost", node.TotalCost ?? 0), .. IndexFact(proposal)]);
             return;
         }
 
@@ -57,10 +61,11 @@ internal sealed class QW002IndexFilterMismatch : IPlanRule
             .Where(c => c.IsEquality && !indexColumns.Any(i => i.Name == c.Name))
             .ToList();
         if (missing.Count == 0) return;
-        var columns = PredicateColumns.IndexOrder(indexColumns.Where(c => c.IsEquality).Concat(missing).Concat(indexColumns.Where(c => !c.IsEquality)));
+        var wanted = IndexAdvisor.ForConditions(node, [node.IndexCond, node.Filter]);
+        var advice = wanted is null ? null : wanted with { Keys = [.. wanted.Keys.Where(k => indexColumns.Any(i => i.Name == k) || missing.Any(m => m.Name == k))] };
         context.Report(node,
             $"{PlanPath.ShortName(node)} narrows index {node.IndexName} only on {string.Join(", ", indexColumns.Select(c => c.Name))}, leaving the equality on {string.Join(", ", missing.Select(c => c.Name))} to the Filter: {evidence}.",
-            $"Put the filtered columns into the index: {RuleText.CreateIndex(table, columns)}.",
-            [Fact("index", node.IndexName ?? ""), Fact("filterColumns", names), Fact("rowsRemovedByFilter", removed), Fact("removedShare", share)]);
+            $"Put the filtered columns into the index: {advice?.Ddl}.",
+            [Fact("scannedIndex", node.IndexName ?? ""), Fact("filterColumns", names), Fact("rowsRemovedByFilter", removed), Fact("removedShare", share), .. IndexFact(advice)]);
     }
 }

@@ -1,3 +1,4 @@
+using QueryWatch.Advice;
 using QueryWatch.Plans;
 using static QueryWatch.Rules.RuleContext;
 
@@ -34,13 +35,13 @@ internal sealed class QW004NestedLoopInnerDiscard : IPlanRule
 
         var table = NodeFacts.Table(scan);
         var filterColumns = PredicateColumns.Read(scan.Filter);
-        var indexColumns = PredicateColumns.Read(scan.IndexCond);
-        var columns = PredicateColumns.IndexOrder(indexColumns.Concat(filterColumns.Where(f => !indexColumns.Any(i => i.Name == f.Name))));
+        // The join key arrives as an Index Cond (or Recheck Cond) on a parameterised inner scan.
+        var advice = IndexAdvisor.ForConditions(scan, [scan.IndexCond ?? scan.RecheckCond, scan.Filter]);
         var outer = NodeFacts.Outer(node);
         var time = scan.InclusiveTimeMs is { } ms && ms > 0 ? $", {RuleText.Ms(ms)} in all" : "";
         context.Report(scan,
             $"The inner {PlanPath.ShortName(scan)} ran {RuleText.Count(loops)} times (once per row of {(outer is null ? "the outer side" : PlanPath.ShortName(outer))}) and its Filter on {string.Join(", ", filterColumns.Select(c => c.Name))} removed {RuleText.Count(removed)} of the {RuleText.Count(removed + kept)} rows it fetched ({RuleText.Percent(share)}), returning {RuleText.Count(kept)}{time}.",
-            $"Stop fetching rows only to reject them: index the filter with the join key ({RuleText.CreateIndex(table, columns)}, or a partial index on the join key WHERE the filter holds), or drive the join from the selective side; if almost every outer row is rejected, process the outer side in key-range batches so each statement does bounded work.",
-            [Fact("innerRelation", table ?? ""), Fact("loops", loops), Fact("rowsRemovedByFilter", removed), Fact("rowsReturned", kept), Fact("removedShare", share), Fact("timeMs", scan.InclusiveTimeMs ?? 0)]);
+            $"Stop fetching rows only to reject them: index the filter with the join key ({advice?.Ddl ?? "an index on the join key and the filtered columns"}, or a partial index on the join key WHERE the filter holds), or drive the join from the selective side; if almost every outer row is rejected, process the outer side in key-range batches so each statement does bounded work.",
+            [Fact("innerRelation", table ?? ""), Fact("loops", loops), Fact("rowsRemovedByFilter", removed), Fact("rowsReturned", kept), Fact("removedShare", share), Fact("timeMs", scan.InclusiveTimeMs ?? 0), .. IndexFact(advice)]);
     }
 }

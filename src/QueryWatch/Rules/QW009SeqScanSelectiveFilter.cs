@@ -1,3 +1,4 @@
+using QueryWatch.Advice;
 using QueryWatch.Plans;
 using static QueryWatch.Rules.RuleContext;
 
@@ -31,9 +32,12 @@ internal sealed class QW009SeqScanSelectiveFilter : IPlanRule
         var table = NodeFacts.Table(node);
         var loops = NodeFacts.Loops(node);
         var repeat = loops > 1 && !node.ParallelAware ? $" over {RuleText.Count(loops)} loops" : "";
+        var advice = IndexAdvisor.ForConditions(node, [node.Filter]);
         context.Report(node,
             $"{PlanPath.ShortName(node)} read {RuleText.Count(scanned)} rows{repeat} and its Filter on {string.Join(", ", columns.Select(c => c.Name))} kept {RuleText.Count(kept)} ({RuleText.Percent(kept / scanned)}).",
-            $"Index the filtered columns so only matching rows are read: {RuleText.CreateIndex(table, PredicateColumns.IndexOrder(columns))}.",
-            [Fact("rowsScanned", scanned), Fact("rowsKept", kept), Fact("keptShare", kept / scanned), Fact("filterColumns", string.Join(", ", columns.Select(c => c.Name)))]);
+            advice is null
+                ? $"The Filter's conditions on {table} are OR-ed: index each branch's columns on its own, so PostgreSQL can combine them in a BitmapOr, or split the query into a UNION."
+                : $"Index the filtered columns so only matching rows are read: {advice.Ddl}.",
+            [Fact("rowsScanned", scanned), Fact("rowsKept", kept), Fact("keptShare", kept / scanned), Fact("filterColumns", string.Join(", ", columns.Select(c => c.Name))), .. IndexFact(advice)]);
     }
 }

@@ -1,3 +1,4 @@
+using QueryWatch.Advice;
 using QueryWatch.Plans;
 using static QueryWatch.Rules.RuleContext;
 
@@ -47,13 +48,14 @@ internal sealed class QW014LimitWalksIndex : IPlanRule
         }
 
         var table = NodeFacts.Table(scan);
-        var equality = filterColumns.Where(c => c.IsEquality).Select(c => c.Name).ToList();
-        var suggestion = equality.Count > 0
-            ? $"Lead an index with the Filter's equality columns, then the ORDER BY columns, so the walk reads only matching rows in order: CREATE INDEX ON {table} ({string.Join(", ", equality)}, <ORDER BY columns>); or, for an existence check, drop the ORDER BY/DISTINCT that forces this index."
+        var advice = IndexAdvisor.ForConditions(scan, [scan.Filter]);
+        if (advice is not null && !filterColumns.Any(c => c.IsEquality && advice.Keys.Contains(c.Name))) advice = null;
+        var suggestion = advice is not null
+            ? $"Lead an index with the Filter's equality columns so the walk reads only matching rows: {advice.Ddl} (add the ORDER BY columns after them to keep the order from the index); or, for an existence check, drop the ORDER BY/DISTINCT that forces this index."
             : $"The Filter ({string.Join(", ", filterColumns.Select(c => c.Name))}) has no equality an index could lead with: make the condition indexable (a partial index WHERE it holds, or an eligibility flag kept by the application or a trigger), and split OR-ed conditions so each branch can use an index.";
         context.Report(scan,
             $"{PlanPath.ShortName(node)} wants {RuleText.Count(context.HasActuals ? NodeFacts.Rows(node) : node.PlanRows ?? 0)} row{(limitRows == 1 ? " and gets it" : "s and gets them")} by walking index {scan.IndexName} of {table} in ORDER BY order: {evidence}.",
             suggestion,
-            [Fact("index", scan.IndexName ?? ""), Fact("limitRows", limitRows), Fact("rowsRemovedByFilter", removed), Fact("scanTotalCost", scan.TotalCost ?? 0), Fact("limitTotalCost", node.TotalCost ?? 0)]);
+            [Fact("scannedIndex", scan.IndexName ?? ""), Fact("limitRows", limitRows), Fact("rowsRemovedByFilter", removed), Fact("scanTotalCost", scan.TotalCost ?? 0), Fact("limitTotalCost", node.TotalCost ?? 0), .. IndexFact(advice)]);
     }
 }

@@ -19,6 +19,15 @@ internal static class RuleCatalogue
         new QW012HeapFetches(),
         new QW013LossyBitmap(),
         new QW014LimitWalksIndex(),
+        new QW015LargeOffset(),
+        new QW016IoHeavyNode(),
+        new QW017StaleStatistics(),
+        new QW018FunctionOnFilteredColumn(),
+        new QW019UnboundedResult(),
+        new QW020WorkersNotLaunched(),
+        new QW021PlanningOrJitDominates(),
+        new QW022LateFilter(),
+        new QW023TempSpill(),
     ];
 
     /// <summary>The rule with this id or name (case-insensitive), or null.</summary>

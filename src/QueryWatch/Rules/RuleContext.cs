@@ -15,9 +15,10 @@ internal sealed class RuleContext
     private IPlanRule _rule = null!;
     private RuleOptions? _options;
 
-    internal RuleContext(Plan plan, string? sql, List<Finding> findings)
+    internal RuleContext(Plan plan, string? sql, List<Finding> findings, ITableStatistics? statistics = null)
     {
         Plan = plan;
+        Statistics = statistics;
         Sql = SqlShape.Of(sql);
         _findings = findings;
         _totalTimeMs = Math.Max(plan.Root.InclusiveTimeMs ?? 0, plan.ExecutionTimeMs ?? 0);
@@ -31,6 +32,9 @@ internal sealed class RuleContext
 
     /// <summary>What the SQL text shows; <see cref="SqlShape.None"/> when no SQL was given.</summary>
     public SqlShape Sql { get; }
+
+    /// <summary>The server's figures on the plan's tables, when the caller had a connection; null otherwise.</summary>
+    public ITableStatistics? Statistics { get; }
 
     /// <summary>The plan was taken with ANALYZE.</summary>
     public bool HasActuals => Plan.HasActuals;
@@ -61,6 +65,16 @@ internal sealed class RuleContext
 
     /// <summary>One evidence entry with text.</summary>
     public static KeyValuePair<string, string> Fact(string key, string value) => new(key, value);
+
+    /// <summary>
+    /// The evidence entry <c>index</c> holding the proposed index's exact DDL (what index verification
+    /// reads); nothing when there is no proposal.
+    /// </summary>
+    public static KeyValuePair<string, string>[] IndexFact(Advice.IndexAdvice? advice) =>
+        advice is null ? [] : [new(IndexEvidenceKey, advice.Ddl)];
+
+    /// <summary>The evidence key whose value is a <c>CREATE INDEX CONCURRENTLY</c> statement.</summary>
+    public const string IndexEvidenceKey = "index";
 
     private double WeightOf(PlanNode node)
     {

@@ -24,11 +24,14 @@ internal sealed class RuleEngine
     }
 
     /// <summary>Findings for <paramref name="plan"/>, sorted by weight; never throws for an odd plan.</summary>
-    public IReadOnlyList<Finding> Analyze(Plan plan, string? sql = null)
+    /// <param name="plan">The plan, from either EXPLAIN format.</param>
+    /// <param name="sql">The statement's SQL, when known: some rules read it.</param>
+    /// <param name="statistics">The server's table statistics when the caller holds a connection; rules that need them say less without.</param>
+    public IReadOnlyList<Finding> Analyze(Plan plan, string? sql = null, ITableStatistics? statistics = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var findings = new List<Finding>();
-        var context = new RuleContext(plan, sql, findings);
+        var context = new RuleContext(plan, sql, findings, statistics);
         foreach (var node in plan.Nodes)
         {
             foreach (var (rule, options) in _rules)

@@ -119,4 +119,35 @@ public sealed class AnalyzeCommandTests
             File.Delete(sql);
         }
     }
+
+    [Fact]
+    public void Connection_without_sql_is_refused_with_a_one_line_reason()
+    {
+        var run = CliRun.Of("analyze", SeedBefore, "--connection", "Host=127.0.0.1;Port=1");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("querywatch: --connection needs --sql: index proposals are checked by EXPLAINing the statement", run.Error.Trim());
+    }
+
+    [Fact]
+    public void Unreachable_database_still_prints_the_findings_with_the_index_marked_not_verified()
+    {
+        var sql = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(sql, "SELECT id, kind FROM events WHERE account_id = 4242");
+            var run = CliRun.Of("analyze", CliRun.Fixture("plans", "rules", "QW009-bad-analyze.json"), "--sql", sql, "--format", "json",
+                "--connection", "Host=127.0.0.1;Port=1;Timeout=2");
+
+            Assert.Equal(0, run.ExitCode);
+            Assert.StartsWith("querywatch: no verification, the database is not reachable", run.Error, StringComparison.Ordinal);
+            using var doc = JsonDocument.Parse(run.Out);
+            var qw009 = doc.RootElement.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("ruleId").GetString() == "QW009");
+            Assert.Equal("not verified", qw009.GetProperty("evidence").GetProperty("indexVerification").GetString());
+        }
+        finally
+        {
+            File.Delete(sql);
+        }
+    }
 }

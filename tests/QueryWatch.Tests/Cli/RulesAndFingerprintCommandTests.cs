@@ -12,9 +12,10 @@ public sealed class RulesAndFingerprintCommandTests
 
         Assert.Equal(0, run.ExitCode);
         var lines = run.Out.TrimEnd().Split('\n');
-        Assert.Equal(14, lines.Length);
+        Assert.Equal(23, lines.Length);
         Assert.StartsWith("QW001  distinct-existence-check", lines[0], StringComparison.Ordinal);
         Assert.StartsWith("QW014  limit-walks-index", lines[13], StringComparison.Ordinal);
+        Assert.StartsWith("QW023  temp-spill", lines[22], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,16 +55,16 @@ public sealed class RuleEngineTests
 
         Assert.Contains("read 500,000 rows", finding.Message);
         Assert.Contains("kept 10 (0.002%)", finding.Message);
-        Assert.Contains("CREATE INDEX ON events (account_id)", finding.Suggestion);
+        Assert.Contains("CREATE INDEX CONCURRENTLY ON events (account_id)", finding.Suggestion);
         Assert.Contains(finding.Evidence, e => e.Key == "rowsScanned" && e.Value == "500000");
     }
 
     [Fact]
-    public void Catalogue_has_fourteen_rules_with_unique_ids_names_and_documented_thresholds()
+    public void Catalogue_has_twenty_three_rules_with_unique_ids_names_and_documented_thresholds()
     {
         var rules = RuleCatalogue.All;
 
-        Assert.Equal(14, rules.Count);
+        Assert.Equal(23, rules.Count);
         Assert.Equal(rules.Count, rules.Select(r => r.Id).Distinct().Count());
         Assert.Equal(rules.Count, rules.Select(r => r.Name).Distinct().Count());
         Assert.All(rules, r => Assert.False(string.IsNullOrWhiteSpace(r.Summary)));

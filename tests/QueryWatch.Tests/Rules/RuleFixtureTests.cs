@@ -16,15 +16,24 @@ public sealed class RuleFixtureTests
     // scenario -> (rules its bad plans raise with ANALYZE, rules its estimated plan raises already)
     private static readonly (string Scenario, string[] Analyze, string[] Estimated)[] Scenarios =
     [
-        ("QW001", ["QW001", "QW002", "QW014"], ["QW001", "QW002", "QW014"]),
+        ("QW001", ["QW001", "QW002", "QW014", "QW016"], ["QW001", "QW002", "QW014"]),
         ("QW003", ["QW003", "QW014"], ["QW003", "QW014"]),
         ("QW004", ["QW004"], []),
         ("QW005", ["QW005", "QW006", "QW007", "QW012"], ["QW005"]),
         ("QW008", ["QW008"], ["QW008"]),
-        ("QW009", ["QW009"], []),
+        ("QW009", ["QW009", "QW016"], []),
         ("QW010", ["QW010"], []),
         ("QW011", ["QW011"], []),
         ("QW013", ["QW013"], []),
+        ("QW015", ["QW015"], ["QW015"]),
+        ("QW016", ["QW009", "QW016"], []),
+        ("QW017", ["QW017"], []),
+        ("QW018", ["QW018"], ["QW018"]),
+        ("QW019", ["QW019"], ["QW019"]),
+        ("QW020", ["QW020"], []),
+        ("QW021", ["QW021"], []),
+        ("QW022", ["QW022", "QW023"], []),
+        ("QW023", ["QW023"], []),
     ];
 
     public static TheoryData<string, string, bool> BadPlans()
@@ -107,7 +116,7 @@ public sealed class RuleFixtureTests
 
         Assert.Equal("Limit → Nested Loop → Index Scan on pipelines p", finding.NodePath);
         Assert.Contains("ran 200,000 times", finding.Message);
-        Assert.Contains("CREATE INDEX ON pipelines (id, locked)", finding.Suggestion);
+        Assert.Contains("CREATE INDEX CONCURRENTLY ON pipelines (id, locked)", finding.Suggestion);
     }
 
     [Fact]

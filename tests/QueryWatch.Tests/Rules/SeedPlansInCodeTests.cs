@@ -42,7 +42,7 @@ public sealed class SeedPlansInCodeTests
         Assert.Contains("SELECT 1 FROM process_workeractivity WHERE process_id = … AND state = … LIMIT 1", qw001.Suggestion);
         var qw002 = Assert.Single(findings, f => f.RuleId == "QW002");
         Assert.Equal("Limit → Unique → Gather Merge → Parallel Index Scan on process_workeractivity", qw002.NodePath);
-        Assert.Contains("CREATE INDEX ON process_workeractivity (process_id, state)", qw002.Suggestion);
+        Assert.Contains("CREATE INDEX CONCURRENTLY ON process_workeractivity (process_id, state)", qw002.Suggestion);
         Assert.Contains(findings, f => f.RuleId == "QW014");
     }
 
@@ -119,7 +119,7 @@ public sealed class SeedPlansInCodeTests
         var qw004 = Assert.Single(findings, f => f.RuleId == "QW004");
         Assert.Contains("ran 861,384 times", qw004.Message);
         Assert.Contains("removed 861,384 of the 861,384 rows it fetched (100%)", qw004.Message);
-        Assert.Contains("CREATE INDEX ON ci_pipelines (id, locked)", qw004.Suggestion);
+        Assert.Contains("CREATE INDEX CONCURRENTLY ON ci_pipelines (id, locked)", qw004.Suggestion);
         Assert.Equal("Nested Loop → Index Scan on ci_pipelines", qw004.NodePath);
     }
 

@@ -9,6 +9,8 @@ PSQL="${PSQL:-psql -h 127.0.0.1 -p 55434 -U postgres -d rules}"
 # capture DIR NAME SETTINGS QUERY
 capture() {
   local dir="$1" name="$2" settings="$3" query="$4"
+  # ONLY=QW015 (a name prefix) re-captures one scenario and leaves every other file as it is
+  case "$name" in "${ONLY:-}"*) ;; *) return 0 ;; esac
   mkdir -p "$dir"
   printf '%s\n' "$query" > "$dir/$name.sql"
   for mode in estimated analyze; do
@@ -17,7 +19,11 @@ capture() {
     $PSQL -X -q -A -t -c "$settings" -c "EXPLAIN (${opts}FORMAT JSON) $query" > "$dir/$name-$mode.json"
   done
 }
-run() { $PSQL -X -q -c "$1"; }
+# run SQL [SCENARIO]: with ONLY set, only the steps of the scenarios it names run
+run() {
+  if [ -n "${ONLY:-}" ]; then case "${2:-}" in "$ONLY"*) ;; *) return 0 ;; esac; fi
+  $PSQL -X -q -c "$1"
+}
 R="$here"
 
 # QW001 (with QW002, QW014): DISTINCT ON ... LIMIT 1 existence check; fixed: no DISTINCT + (process_id, state) index
@@ -75,6 +81,51 @@ capture "$R" QW011-fixed "SET work_mem = '64MB'; SET max_parallel_workers_per_ga
 # (the planner prefers a Seq Scan for rows on every page; it is steered to the bitmap to show the spill)
 capture "$R" QW013-bad "SET work_mem = '64kB'; SET max_parallel_workers_per_gather = 0; SET enable_seqscan = off; SET enable_indexscan = off" "SELECT count(payload) FROM events WHERE kind = 3"
 capture "$R" QW013-fixed "SET work_mem = '4MB'; SET max_parallel_workers_per_gather = 0; SET enable_seqscan = off; SET enable_indexscan = off" "SELECT count(payload) FROM events WHERE kind = 3"
+
+# QW015: OFFSET pagination reads and throws away every skipped row; fixed: keyset pagination
+capture "$R" QW015-bad "SET max_parallel_workers_per_gather = 0" "SELECT id, account_id FROM events ORDER BY id LIMIT 20 OFFSET 200000"
+capture "$R" QW015-fixed "SET max_parallel_workers_per_gather = 0" "SELECT id, account_id FROM events WHERE id > 200000 ORDER BY id LIMIT 20"
+
+# QW016 (with QW009): a scan of events_archive (40 MB, read through a ring buffer: > 1/4 of shared_buffers)
+# needs the table out of shared_buffers: restart the server after setup.sql (pg_ctl restart), then ONLY=QW016
+# for a handful of rows; fixed: an index that serves the prefix match, created for the capture
+capture "$R" QW016-bad "SET max_parallel_workers_per_gather = 0; SET track_io_timing = on" "SELECT id FROM events_archive WHERE payload LIKE 'ffff%'"
+run "CREATE INDEX events_archive_payload ON events_archive (payload text_pattern_ops)" QW016
+capture "$R" QW016-fixed "SET max_parallel_workers_per_gather = 0; SET track_io_timing = on" "SELECT id FROM events_archive WHERE payload LIKE 'ffff%'"
+run "DROP INDEX events_archive_payload" QW016
+
+# QW017: 100,000 rows inserted since the last ANALYZE; fixed: the same query after ANALYZE
+# (this mutates the table: re-run setup.sql before capturing QW017 again)
+capture "$R" QW017-bad "SET max_parallel_workers_per_gather = 0" "SELECT id FROM orders WHERE status = 'new' AND total < 5"
+run "ANALYZE orders" QW017
+capture "$R" QW017-fixed "SET max_parallel_workers_per_gather = 0" "SELECT id FROM orders WHERE status = 'new' AND total < 5"
+
+# QW018: lower(email) = … cannot use the plain index on email; fixed: compare the column itself
+capture "$R" QW018-bad "SET max_parallel_workers_per_gather = 0" "SELECT id FROM users WHERE lower(email) = 'user4242@example.com'"
+capture "$R" QW018-fixed "SET max_parallel_workers_per_gather = 0" "SELECT id FROM users WHERE email = 'User4242@Example.com'"
+
+# QW019: half of events returned to the application; fixed: one page of it
+capture "$R" QW019-bad "SET max_parallel_workers_per_gather = 0" "SELECT id, account_id FROM events WHERE kind < 50"
+capture "$R" QW019-fixed "SET max_parallel_workers_per_gather = 0" "SELECT id, account_id FROM events WHERE kind < 50 ORDER BY kind LIMIT 100"
+
+# QW020: two workers planned, none launched (the pool is empty); fixed: default settings
+capture "$R" QW020-bad "SET max_parallel_workers = 0" "SELECT kind, count(*) FROM events GROUP BY kind"
+capture "$R" QW020-fixed "SET application_name = 'capture'" "SELECT kind, count(*) FROM events GROUP BY kind"
+
+# QW021: JIT compiling (forced by zero thresholds) costs more than the query runs; fixed: jit = off
+capture "$R" QW021-bad "SET max_parallel_workers_per_gather = 0; SET jit_above_cost = 0; SET jit_inline_above_cost = 0; SET jit_optimize_above_cost = 0" "SELECT kind, count(*), sum(account_id) FROM events WHERE id < 1000 GROUP BY kind"
+capture "$R" QW021-fixed "SET max_parallel_workers_per_gather = 0; SET jit = off" "SELECT kind, count(*), sum(account_id) FROM events WHERE id < 1000 GROUP BY kind"
+
+# QW022: a MATERIALIZED CTE joins everything, then its scan filters; fixed: the filter pushed down
+# (an index on account_id created for the capture, as QW009's fixed form has)
+capture "$R" QW022-bad "SET max_parallel_workers_per_gather = 0" "WITH x AS MATERIALIZED (SELECT e.id, e.account_id, a.name FROM events e JOIN accounts a ON a.id = e.account_id) SELECT * FROM x WHERE account_id = 4242"
+run "CREATE INDEX events_account_id ON events (account_id)" QW022
+capture "$R" QW022-fixed "SET max_parallel_workers_per_gather = 0" "WITH x AS (SELECT e.id, e.account_id, a.name FROM events e JOIN accounts a ON a.id = e.account_id) SELECT * FROM x WHERE account_id = 4242"
+run "DROP INDEX events_account_id" QW022
+
+# QW023: a materialized CTE's tuplestore spills in 64kB; fixed: enough work_mem
+capture "$R" QW023-bad "SET work_mem = '64kB'; SET max_parallel_workers_per_gather = 0" "WITH x AS MATERIALIZED (SELECT id, payload FROM events WHERE kind < 20) SELECT count(*), max(payload) FROM x"
+capture "$R" QW023-fixed "SET work_mem = '64MB'; SET max_parallel_workers_per_gather = 0" "WITH x AS MATERIALIZED (SELECT id, payload FROM events WHERE kind < 20) SELECT count(*), max(payload) FROM x"
 
 # Healthy plans: default settings, nothing to report above Info.
 H="$here/../healthy"

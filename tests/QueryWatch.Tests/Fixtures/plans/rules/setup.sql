@@ -70,3 +70,24 @@ CREATE INDEX events_kind ON events (kind);
 CREATE TABLE accounts (id int PRIMARY KEY, name text NOT NULL) WITH (autovacuum_enabled = off);
 INSERT INTO accounts SELECT i, 'account ' || i FROM generate_series(0, 49999) i;
 VACUUM ANALYZE events; VACUUM ANALYZE accounts;
+
+-- QW017: statistics taken when the table held 1,000 finished orders; 100,000 new ones arrived since
+-- (autovacuum off, so nothing re-analyzes it): the planner still believes status = 'new' is rare.
+CREATE TABLE orders (id bigint PRIMARY KEY, status text NOT NULL, total numeric NOT NULL) WITH (autovacuum_enabled = off);
+INSERT INTO orders SELECT i, 'done', i % 100 FROM generate_series(1, 1000) i;
+ANALYZE orders;
+INSERT INTO orders SELECT i, 'new', i % 100 FROM generate_series(1001, 101000) i;
+
+-- QW018: a plain index on email that lower(email) = … cannot use.
+CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, created_at timestamptz NOT NULL) WITH (autovacuum_enabled = off);
+INSERT INTO users SELECT i, 'User' || i || '@Example.com', now() - i * interval '1 min' FROM generate_series(1, 200000) i;
+CREATE INDEX users_email ON users (email);
+VACUUM ANALYZE users;
+
+-- QW016: a copy of events that only ever gets sequential scans. At 40 MB it is larger than a
+-- quarter of the default shared_buffers (128 MB), so a Seq Scan goes through a 256 kB ring buffer
+-- and reads the table again every time (src/backend/storage/buffer/README, "buffer ring").
+CREATE TABLE events_archive (id bigint PRIMARY KEY, account_id int NOT NULL, kind int NOT NULL, payload text NOT NULL)
+  WITH (autovacuum_enabled = off);
+INSERT INTO events_archive SELECT * FROM events;
+VACUUM ANALYZE events_archive;

@@ -1,0 +1,1 @@
+SELECT id, account_id FROM events ORDER BY id LIMIT 20 OFFSET 200000

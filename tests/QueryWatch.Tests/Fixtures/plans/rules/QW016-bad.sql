@@ -1,0 +1,1 @@
+SELECT id FROM events_archive WHERE payload LIKE 'ffff%'

@@ -1,0 +1,1 @@
+SELECT id FROM users WHERE lower(email) = 'user4242@example.com'
