@@ -70,27 +70,22 @@ internal sealed class IncidentSession(FindingRecorder recorder, CommandTextRecor
             return;
         }
 
-        var explained = await recorder.WaitForAsync(mark, e => e.EventId is RecordedEvent.ExplainCompleted or RecordedEvent.ExplainFailed, s_explainWait, ct).ConfigureAwait(false);
+        var explained = await WaitForExplainAsync(mark, cancelled ? "Cancelled" : "Slow", elapsed, s_explainWait, ct).ConfigureAwait(false);
         if (explained is null)
         {
-            Detail($"QueryWatch did not explain it within {s_explainWait.TotalSeconds:0} s");
+            var failed = recorder.Since(mark).FirstOrDefault(e => e.EventId == RecordedEvent.ExplainFailed);
+            Detail(failed is null ? $"QueryWatch did not explain it within {s_explainWait.TotalSeconds:0} s" : $"QueryWatch's EXPLAIN failed: {failed["Reason"]}");
             return;
         }
 
-        if (explained.EventId == RecordedEvent.ExplainFailed)
-        {
-            Detail($"QueryWatch's EXPLAIN failed: {explained["Reason"]}");
-            return;
-        }
-
-        var events = recorder.Since(mark);
+        var fingerprint = explained["Fingerprint"];
         if (explained["FindingCount"] == "0" && explained["Outcome"] != "Slow")
         {
-            // The most-expensive-node event follows the explain event for a cancelled command with no finding.
-            await recorder.WaitForAsync(mark, e => e.EventId == RecordedEvent.MostExpensiveNode, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
-            events = recorder.Since(mark);
+            // For a cancelled command with no finding, the most-expensive-node event follows the explain event.
+            await recorder.WaitForAsync(mark, e => e.EventId == RecordedEvent.MostExpensiveNode && e["Fingerprint"] == fingerprint, TimeSpan.FromSeconds(2), ct).ConfigureAwait(false);
         }
 
+        var events = recorder.Since(mark).Where(e => e["Fingerprint"] == fingerprint).ToList();
         var analyzed = explained["Analyze"] == "True";
         Detail($"QueryWatch captured it as {explained["Outcome"]} and explained it out of band {(analyzed ? "with ANALYZE" : "without ANALYZE (estimated plan)")}:");
         foreach (var finding in events.Where(e => e.EventId == RecordedEvent.Finding))
@@ -119,12 +114,24 @@ internal sealed class IncidentSession(FindingRecorder recorder, CommandTextRecor
         if (showSql) Detail("EF sent: " + OneLine(LastSql));
         if (elapsed < slowCommandThreshold) return;
 
-        var explained = await recorder.WaitForAsync(mark, e => e.EventId is RecordedEvent.ExplainCompleted, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
+        var explained = await WaitForExplainAsync(mark, "Slow", elapsed, TimeSpan.FromSeconds(10), ct).ConfigureAwait(false);
         if (explained is null) return;
-        var findings = recorder.Since(mark).Where(e => e.EventId == RecordedEvent.Finding).ToList();
+        var findings = recorder.Since(mark).Where(e => e.EventId == RecordedEvent.Finding && e["Fingerprint"] == explained["Fingerprint"]).ToList();
         Detail(findings.Count == 0
             ? "over the threshold, so QueryWatch explained it too: no finding"
             : "QueryWatch still reports: " + string.Join(", ", findings.Select(f => f["RuleId"] + " " + f["RuleName"])));
+    }
+
+    /// <summary>
+    /// The explain event of the command just run. Each incident's database has its own explain worker, and a
+    /// previous incident's worker may still be reporting: the command is recognised by its outcome and duration
+    /// (QueryWatch's DurationMs is EF's own measure, as the sample's), its findings then by fingerprint.
+    /// </summary>
+    private Task<RecordedEvent?> WaitForExplainAsync(long mark, string outcome, TimeSpan duration, TimeSpan timeout, CancellationToken ct)
+    {
+        var ms = (long)duration.TotalMilliseconds;
+        return recorder.WaitForAsync(mark, e => e.EventId == RecordedEvent.ExplainCompleted && e["Outcome"] == outcome
+            && long.TryParse(e["DurationMs"], CultureInfo.InvariantCulture, out var logged) && Math.Abs(logged - ms) <= 1, timeout, ct);
     }
 
     private static async Task<(TimeSpan Elapsed, int Rows, bool Cancelled)> TimeAsync(
