@@ -2,7 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using QueryWatch.Samples.WebApi;
 using QueryWatch.Testing;
 
-var builder = WebApplication.CreateBuilder(args);
+// appsettings.json is read from beside the dll, whatever the working directory (dotnet run, dotnet the.dll, a test).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // ConnectionStrings:Default (appsettings, --ConnectionStrings:Default=..., or ConnectionStrings__Default), else
 // QUERYWATCH_CONNECTION; with neither, a throwaway PostgreSQL is started below so the sample runs anywhere.

@@ -43,11 +43,11 @@ internal sealed class DistinctExistenceCheck : Incident<ArkindexContext>
         var errored = context.Activities.Where(a => a.ProcessId == ProcessId && a.State == ErrorState);
 
         // The LINQ an EF user would write for Django's .distinct("element_id").exists().
-        await session.FixedAsync(context, "as LINQ: .Where(...).Select(a => a.ElementId).Distinct().Any()",
+        await session.FixedAsync(context, "first, the LINQ an EF user would write: .Where(...).Select(a => a.ElementId).Distinct().Any()",
             async c => await errored.Select(a => a.ElementId).Distinct().AnyAsync(c).ConfigureAwait(false) ? 1 : 0, ct, showSql: true).ConfigureAwait(false);
         session.Detail(session.LastSql.Contains("DISTINCT", StringComparison.OrdinalIgnoreCase)
             ? "EF keeps the DISTINCT, but inside EXISTS, where PostgreSQL's planner drops it (simplify_EXISTS_query): not the incident's plan."
-            : "EF drops the DISTINCT for Any(): LINQ cannot produce the incident's SQL.");
+            : "EF drops the DISTINCT for Any(), so LINQ cannot produce the incident's SQL (and this is already the fixed query).");
         session.Detail("So the incident runs as Django sent it: the original SQL through SqlQuery (FromSql's scalar form).");
 
         await session.BadAsync(context, "the incident's query: SqlQuery($\"SELECT DISTINCT ON (element_id) 1 ... LIMIT 1\")",
@@ -56,7 +56,9 @@ internal sealed class DistinctExistenceCheck : Incident<ArkindexContext>
                 .ToListAsync(c).ConfigureAwait(false)).Count,
             session.StatementTimeout, ct).ConfigureAwait(false);
 
-        await session.FixedAsync(context, "fixed, as LINQ: .Where(...).Any() (no DISTINCT)",
-            async c => await errored.AnyAsync(c).ConfigureAwait(false) ? 1 : 0, ct, showSql: true).ConfigureAwait(false);
+        await session.FixedAsync(context, "fixed: the same SQL without DISTINCT ON (element_id), the edit rewrite RW001 makes",
+            async c => (await context.Database.SqlQuery<int>(
+                $"SELECT 1 AS \"Value\" FROM activity WHERE process_id = {ProcessId} AND state = {ErrorState} LIMIT 1")
+                .ToListAsync(c).ConfigureAwait(false)).Count, ct).ConfigureAwait(false);
     }
 }
