@@ -37,6 +37,10 @@ internal static partial class Log
         Message = "EXPLAIN ANALYZE of command {Fingerprint} was refused in a read-only transaction ({SqlState}); explained without ANALYZE")]
     public static partial void ExplainAnalyzeRefused(ILogger logger, string fingerprint, string sqlState);
 
+    [LoggerMessage(EventId = QueryWatchEventId.AdviceUnavailable, Level = LogLevel.Debug,
+        Message = "Command {Fingerprint}: {Step} was skipped ({Reason}); its findings are logged without it")]
+    public static partial void AdviceUnavailable(ILogger logger, string fingerprint, string step, string reason);
+
     [LoggerMessage(EventId = QueryWatchEventId.ExplainStatementSkipped, Level = LogLevel.Debug,
         Message = "Statement {StatementIndex} of command {Fingerprint} is {StatementKind}, which EXPLAIN cannot take; skipped")]
     public static partial void ExplainStatementSkipped(ILogger logger, string fingerprint, int statementIndex, string statementKind);

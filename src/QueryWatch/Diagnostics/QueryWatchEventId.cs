@@ -19,6 +19,7 @@ internal static class QueryWatchEventId
     public const int ExplainCompleted = 2005;
     public const int WorkerFailed = 2006;
     public const int ExplainRateLimited = 2007;
+    public const int AdviceUnavailable = 2008;
 
     // 3xxx: findings
     public const int Finding = 3001;

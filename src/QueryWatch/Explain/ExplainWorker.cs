@@ -25,6 +25,7 @@ internal sealed class ExplainWorker(
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMinutes(5);
 
     private readonly StatementExplainer _explainer = new(dataSource, options.ExplainStatementTimeout);
+    private readonly PlanAdvice _advice = new(dataSource, logger);
     private readonly ExplainRateLimiter _rateLimiter = new(options.MaxExplainsPerMinute);
     private readonly FindingReporter _reporter = new(logger, options.LogParameterValues);
     private TimeSpan _backoff = TimeSpan.Zero;
@@ -102,7 +103,9 @@ internal sealed class ExplainWorker(
 
             var plan = await ExplainStatementAsync(command, statement, fingerprint, ct).ConfigureAwait(false);
             if (plan is null) continue;
-            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text);
+            var statistics = await _advice.ReadStatisticsAsync(plan.Value.Plan, fingerprint, ct).ConfigureAwait(false);
+            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics);
+            findings = await _advice.VerifyIndexesAsync(findings, statement, command.Parameters, fingerprint, ct).ConfigureAwait(false);
             _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity);
             if (findings.Count > 0) _reporter.ReportValues(command, fingerprint, statement.Text);
             anyFinding |= findings.Count > 0;
