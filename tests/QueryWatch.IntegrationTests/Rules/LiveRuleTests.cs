@@ -68,11 +68,13 @@ public sealed class LiveRuleTests(LiveRulesDatabase database)
         AssertScenarioAsync(LiveRuleScenarios.LossyBitmap, format, analyze);
 
     [Fact]
-    public void Every_rule_in_the_catalogue_fires_in_some_live_scenario_with_analyze()
+    public void Every_first_wave_rule_fires_in_some_live_scenario_with_analyze()
     {
         var covered = LiveRuleScenarios.All.SelectMany(s => s.FiresAnalyzed).ToHashSet(StringComparer.Ordinal);
 
-        var uncovered = RuleCatalogue.All.Select(r => r.Id).Where(id => !covered.Contains(id)).ToArray();
+        // The first wave (QW001-QW014) is reproduced here on every run; the second wave's plans were
+        // captured live into Fixtures/plans/rules (see its README) and are checked by RuleFixtureTests.
+        var uncovered = RuleCatalogue.All.Select(r => r.Id).Where(id => string.CompareOrdinal(id, "QW014") <= 0 && !covered.Contains(id)).ToArray();
 
         Assert.True(uncovered.Length == 0, "no live scenario fires " + string.Join(", ", uncovered));
     }
@@ -93,7 +95,10 @@ public sealed class LiveRuleTests(LiveRulesDatabase database)
             $"{variant}: bad plan raised [{string.Join(", ", badRules)}], missing [{string.Join(", ", missing)}]:\n{badText}");
 
         var fixedText = await LivePlanCapture.ExplainAsync(database.ConnectionString, scenario.Fixed, format, analyze);
-        var fixedFindings = engine.Analyze(LivePlanCapture.Parse(fixedText, format), scenario.Fixed.Sql);
+        // The fix must silence what the bad plan raised. Other rules may still speak about the fixed
+        // query (QW019: the QW010 fix still returns 100,000 rows to the application), which is true.
+        var fixedFindings = engine.Analyze(LivePlanCapture.Parse(fixedText, format), scenario.Fixed.Sql)
+            .Where(f => expected.Contains(f.RuleId)).ToList();
         Assert.True(fixedFindings.Count == 0,
             $"{variant}: fixed plan raised [{string.Join(", ", fixedFindings.Select(f => f.RuleId + ": " + f.Message))}]:\n{fixedText}");
     }
