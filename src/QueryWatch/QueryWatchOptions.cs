@@ -69,6 +69,7 @@ public sealed class QueryWatchOptions
     /// <summary>
     /// The opt-in rewrites (RW001–RW003: a DISTINCT dropped from an existence check): <c>Off</c> by default,
     /// <c>Suggest</c> to log them, <c>Apply</c> to send verified ones in staging. See docs/rewrites.md.
+    /// Default: Mode <c>Off</c>, Environments <c>Staging</c>, no disabled ids.
     /// </summary>
     public RewriteOptions Rewrites { get; set; } = new();
 
