@@ -28,6 +28,7 @@ internal sealed class ExplainWorker(
     private readonly PlanAdvice _advice = new(dataSource, logger);
     private readonly ExplainRateLimiter _rateLimiter = new(options.MaxExplainsPerMinute);
     private readonly FindingReporter _reporter = new(logger, options.LogParameterValues);
+    private RewriteVerifier? _rewrites;
     private TimeSpan _backoff = TimeSpan.Zero;
     private long _handled;
 
@@ -109,6 +110,12 @@ internal sealed class ExplainWorker(
             _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity);
             if (findings.Count > 0) _reporter.ReportValues(command, fingerprint, statement.Text);
             anyFinding |= findings.Count > 0;
+            if (command.Rewrites is not null && statements.Count == 1)
+            {
+                _rewrites ??= new RewriteVerifier(_explainer, logger, options.LogParameterValues);
+                await _rewrites.ConsiderAsync(command, plan.Value.Plan, fingerprint, ct).ConfigureAwait(false);
+            }
+
             if (mostExpensive is null || (plan.Value.Plan.Root.TotalCost ?? 0) > (mostExpensive.Value.Plan.Root.TotalCost ?? 0))
                 mostExpensive = (plan.Value.Plan, fingerprint);
             Log.ExplainCompleted(logger, fingerprint.IdHex, command.Outcome.ToString(), (long)command.Duration.TotalMilliseconds, i,
