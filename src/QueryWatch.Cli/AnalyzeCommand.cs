@@ -117,7 +117,7 @@ internal static class AnalyzeCommand
     private static void WriteJson(TextWriter output, IReadOnlyList<Finding> findings)
     {
         using var stream = new MemoryStream();
-        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
+        using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = CliJson.Encoder }))
         {
             json.WriteStartObject();
             json.WriteStartArray("findings");

@@ -30,7 +30,7 @@ internal static class FingerprintCommand
         if (format == "json")
         {
             using var stream = new MemoryStream();
-            using (var json = new Utf8JsonWriter(stream))
+            using (var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = CliJson.Encoder }))
             {
                 json.WriteStartArray();
                 foreach (var statement in statements)

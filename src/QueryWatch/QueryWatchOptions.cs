@@ -1,3 +1,4 @@
+using QueryWatch.Rewrites;
 using QueryWatch.Rules;
 
 namespace QueryWatch;
@@ -65,11 +66,19 @@ public sealed class QueryWatchOptions
     /// <summary>Per-rule overrides keyed by rule id (<c>QW004</c>) or name. Default: empty, every rule with its defaults.</summary>
     public IDictionary<string, RuleOptions> Rules { get; private set; } = new Dictionary<string, RuleOptions>(StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>A copy that later changes to this instance (its rule table included) do not affect.</summary>
+    /// <summary>
+    /// The opt-in rewrites (RW001–RW003: a DISTINCT dropped from an existence check): <c>Off</c> by default,
+    /// <c>Suggest</c> to log them, <c>Apply</c> to send verified ones in staging. See docs/rewrites.md.
+    /// Default: Mode <c>Off</c>, Environments <c>Staging</c>, no disabled ids.
+    /// </summary>
+    public RewriteOptions Rewrites { get; set; } = new();
+
+    /// <summary>A copy that later changes to this instance (its rule table and rewrite options included) do not affect.</summary>
     internal QueryWatchOptions Clone()
     {
         var copy = (QueryWatchOptions)MemberwiseClone();
         copy.Rules = new Dictionary<string, RuleOptions>(Rules, StringComparer.OrdinalIgnoreCase);
+        copy.Rewrites = (Rewrites ?? new RewriteOptions()).Clone();
         return copy;
     }
 }

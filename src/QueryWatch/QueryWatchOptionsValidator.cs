@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using QueryWatch.Rewrites;
 
 namespace QueryWatch;
 
@@ -31,7 +32,35 @@ internal sealed class QueryWatchOptionsValidator : IValidateOptions<QueryWatchOp
             errors.Add(Invalid(nameof(options.ExplainStatementTimeout), options.ExplainStatementTimeout, "set a positive duration such as 00:00:05"));
         if (options.ExplainConnectionString is { } cs && string.IsNullOrWhiteSpace(cs))
             errors.Add(Invalid(nameof(options.ExplainConnectionString), "(blank)", "set a full connection string, or remove it to explain on the application's own"));
+        CheckRewrites(options.Rewrites, errors);
         return errors;
+    }
+
+    private static void CheckRewrites(RewriteOptions? rewrites, List<string> errors)
+    {
+        if (rewrites is null)
+        {
+            errors.Add(Invalid(nameof(QueryWatchOptions.Rewrites), "null", "leave it unset for the defaults (Mode Off)"));
+            return;
+        }
+
+        if (!Enum.IsDefined(rewrites.Mode))
+            errors.Add(Invalid("Rewrites.Mode", rewrites.Mode, "set Off, Suggest or Apply"));
+        if (rewrites.Environments is null || rewrites.Environments.Any(string.IsNullOrWhiteSpace))
+            errors.Add(Invalid("Rewrites.Environments", "(null or a blank name)", "list environment names such as Staging"));
+        else if (rewrites.Mode == RewriteMode.Apply && rewrites.Environments.Count == 0)
+            errors.Add(Invalid("Rewrites.Environments", "(empty)", "list the environments where Apply may rewrite, such as Staging, or set Rewrites.Mode to Suggest"));
+        if (rewrites.DisabledRewrites is null)
+        {
+            errors.Add(Invalid("Rewrites.DisabledRewrites", "null", "list rewrite ids such as RW001, or leave it empty"));
+            return;
+        }
+
+        foreach (var id in rewrites.DisabledRewrites)
+        {
+            if (id?.Trim().ToUpperInvariant() is not (RewriteIds.DistinctLimitOne or RewriteIds.DistinctInExists or RewriteIds.DistinctInMembership))
+                errors.Add(Invalid("Rewrites.DisabledRewrites", id ?? "null", "list known rewrite ids: RW001, RW002, RW003"));
+        }
     }
 
     private static string Invalid(string property, object value, string fix)

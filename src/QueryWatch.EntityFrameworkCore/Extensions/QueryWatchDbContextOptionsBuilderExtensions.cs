@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using QueryWatch;
@@ -76,6 +77,8 @@ public static class QueryWatchDbContextOptionsBuilderExtensions
         // AddQueryWatch registered: its bound (and validated) options; otherwise the defaults.
         var bound = services?.GetService<IOptionsMonitor<QueryWatchOptions>>()?.CurrentValue ?? new QueryWatchOptions();
         var loggerFactory = core?.LoggerFactory ?? services?.GetService<ILoggerFactory>();
-        return new QueryWatchOptionsExtension(bound, loggerFactory, services?.GetService<QueryWatchHostLifetime>());
+        // The host's environment decides where Rewrites.Mode = Apply may rewrite; without one, the process's variables.
+        var environmentName = services?.GetService<IHostEnvironment>()?.EnvironmentName;
+        return new QueryWatchOptionsExtension(bound, loggerFactory, services?.GetService<QueryWatchHostLifetime>(), environmentName);
     }
 }

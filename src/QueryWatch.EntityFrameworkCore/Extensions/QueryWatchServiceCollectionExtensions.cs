@@ -23,7 +23,7 @@ public static class QueryWatchServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<QueryWatchOptions>().Bind(configuration);
+        services.AddOptions<QueryWatchOptions>().Bind(configuration).Configure(options => ReplaceLists(options, configuration));
         return AddCore(services);
     }
 
@@ -40,6 +40,28 @@ public static class QueryWatchServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         services.AddOptions<QueryWatchOptions>().Configure(configure);
         return AddCore(services);
+    }
+
+    // The configuration binder adds a bound list's items to the list already there, so the default
+    // Rewrites.Environments ("Staging") would survive "Environments": ["Test"]. A configured list replaces it.
+    private static void ReplaceLists(QueryWatchOptions options, IConfiguration configuration)
+    {
+        if (ListOf(configuration.GetSection("Rewrites:Environments")) is { } environments) options.Rewrites.Environments = environments;
+        if (ListOf(configuration.GetSection("Rewrites:DisabledRewrites")) is { } disabled) options.Rewrites.DisabledRewrites = disabled;
+    }
+
+    /// <summary>An array section's items, or a single value split at commas (<c>QueryWatch__Rewrites__Environments=Staging,Test</c>); null when absent.</summary>
+    private static List<string>? ListOf(IConfigurationSection section)
+    {
+        if (!section.Exists()) return null;
+        if (section.Value is { } value) return [.. value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        var items = new List<string>();
+        foreach (var child in section.GetChildren())
+        {
+            if (child.Value is { } item) items.Add(item);
+        }
+
+        return items;
     }
 
     private static IServiceCollection AddCore(IServiceCollection services)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using QueryWatch.EntityFrameworkCore.Hosting;
 using QueryWatch.EntityFrameworkCore.Interception;
 using QueryWatch.Explain;
+using QueryWatch.Rewrites;
 
 namespace QueryWatch.EntityFrameworkCore.Infrastructure;
 
@@ -22,12 +23,24 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
     private ExtensionInfo? _info;
     private ExplainPipeline? _pipeline;
 
-    public QueryWatchOptionsExtension(QueryWatchOptions options, ILoggerFactory? loggerFactory, QueryWatchHostLifetime? hostLifetime = null)
+    public QueryWatchOptionsExtension(QueryWatchOptions options, ILoggerFactory? loggerFactory, QueryWatchHostLifetime? hostLifetime = null, string? environmentName = null)
     {
         Options = options.Clone();
         LoggerFactory = loggerFactory;
         HostLifetime = hostLifetime;
+        EnvironmentName = environmentName;
+        RewriteMode = RewriteSettings.EffectiveMode(Options.Rewrites, environmentName);
+        DisabledRewritesKey = RewriteSettings.DisabledKey(Options.Rewrites);
     }
+
+    /// <summary>The host's environment name when <c>AddQueryWatch</c> registered a host; null: the process's environment variables decide.</summary>
+    public string? EnvironmentName { get; }
+
+    /// <summary>The rewrite mode in effect here: Apply outside <see cref="RewriteOptions.Environments"/> is Suggest.</summary>
+    public RewriteMode RewriteMode { get; }
+
+    /// <summary>The disabled rewrite ids, normalized: contexts that differ in them need their own interceptor.</summary>
+    public string DisabledRewritesKey { get; }
 
     /// <summary>The options this context uses; a private copy.</summary>
     public QueryWatchOptions Options { get; }
@@ -45,7 +58,7 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
     {
         var options = Options.Clone();
         configure(options);
-        return new QueryWatchOptionsExtension(options, LoggerFactory, HostLifetime);
+        return new QueryWatchOptionsExtension(options, LoggerFactory, HostLifetime, EnvironmentName);
     }
 
     public void ApplyServices(IServiceCollection services) => services.AddSingleton<IInterceptor>(new QueryWatchInterceptor(this));
@@ -90,20 +103,26 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
 
         // Only what the interceptor instance reads on the hot path changes the service provider;
         // everything else is read from each context's own extension at capture time.
+        // The rewrite mode and disabled ids too: the interceptor owns the book of verified rewrites.
         public override int GetServiceProviderHashCode() => _serviceProviderHash ??= HashCode.Combine(
-            Extension.Options.Enabled, Extension.Options.SlowCommandThreshold, Extension.Options.ExplainFailedCommands);
+            Extension.Options.Enabled, Extension.Options.SlowCommandThreshold, Extension.Options.ExplainFailedCommands,
+            Extension.RewriteMode, Extension.DisabledRewritesKey);
 
         public override bool ShouldUseSameServiceProvider(DbContextOptionsExtensionInfo other)
             => other is ExtensionInfo info
                && info.Extension.Options.Enabled == Extension.Options.Enabled
                && info.Extension.Options.SlowCommandThreshold == Extension.Options.SlowCommandThreshold
-               && info.Extension.Options.ExplainFailedCommands == Extension.Options.ExplainFailedCommands;
+               && info.Extension.Options.ExplainFailedCommands == Extension.Options.ExplainFailedCommands
+               && info.Extension.RewriteMode == Extension.RewriteMode
+               && info.Extension.DisabledRewritesKey == Extension.DisabledRewritesKey;
 
         public override void PopulateDebugInfo(IDictionary<string, string> debugInfo)
         {
             debugInfo["QueryWatch:Enabled"] = Extension.Options.Enabled.ToString(CultureInfo.InvariantCulture);
             debugInfo["QueryWatch:SlowCommandThreshold"] = Extension.Options.SlowCommandThreshold.ToString("c", CultureInfo.InvariantCulture);
             debugInfo["QueryWatch:ExplainFailedCommands"] = Extension.Options.ExplainFailedCommands.ToString(CultureInfo.InvariantCulture);
+            debugInfo["QueryWatch:Rewrites:Mode"] = Extension.RewriteMode.ToString();
+            debugInfo["QueryWatch:Rewrites:DisabledRewrites"] = Extension.DisabledRewritesKey;
         }
     }
 }

@@ -9,6 +9,7 @@ using Npgsql;
 using QueryWatch.Diagnostics;
 using QueryWatch.EntityFrameworkCore.Infrastructure;
 using QueryWatch.Explain;
+using QueryWatch.Rewrites;
 
 namespace QueryWatch.EntityFrameworkCore.Interception;
 
@@ -17,7 +18,8 @@ namespace QueryWatch.EntityFrameworkCore.Interception;
 /// was given: no allocation, no lock, no hashing, no logging. Only a command that is slow, cancelled,
 /// timed out (or failed, when asked) goes on to <see cref="Capture"/>, and nothing there can throw
 /// into the application. One instance serves every context of an internal service provider: it keeps
-/// no per-command state.
+/// no per-command state. In rewrite Apply mode the Executing hooks also look the command's text up in
+/// the book of verified rewrites (<see cref="RewriteApplier"/>); in every other mode they return at once.
 /// </summary>
 internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 {
@@ -26,6 +28,8 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     private readonly TimeSpan _threshold;
     private readonly bool _enabled;
     private readonly bool _captureFailed;
+    private readonly RewriteSettings? _rewrites;
+    private readonly RewriteApplier? _applier;
     private int _failureLogged;
 
     public QueryWatchInterceptor(QueryWatchOptionsExtension extension)
@@ -34,6 +38,54 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         _threshold = extension.Options.SlowCommandThreshold;
         _enabled = extension.Options.Enabled;
         _captureFailed = extension.Options.ExplainFailedCommands;
+        // One book per interceptor, so per internal service provider: the contexts that share this
+        // interceptor send the same texts (ExtensionInfo keeps contexts with other rewrite settings apart).
+        if (_enabled && extension.Options.Rewrites.Mode != RewriteMode.Off)
+        {
+            _rewrites = RewriteSettings.Create(extension.Options.Rewrites, extension.EnvironmentName);
+            if (_rewrites.Mode == RewriteMode.Apply) _applier = new RewriteApplier(_rewrites.Book);
+        }
+    }
+
+    /// <summary>The rewrite settings captures carry to the worker; null when rewrites are Off.</summary>
+    internal RewriteSettings? Rewrites => _rewrites;
+
+    // Apply mode: the text is swapped before EF hands the command to Npgsql, so the server only ever
+    // sees one of the two. Non-queries are never rewritten (the catalogue is SELECT-only).
+    public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        if (_applier is not null) TryRewrite(command, eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        if (_applier is not null) TryRewrite(command, eventData.Context);
+        return new ValueTask<InterceptionResult<DbDataReader>>(result);
+    }
+
+    public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
+    {
+        if (_applier is not null) TryRewrite(command, eventData.Context);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
+    {
+        if (_applier is not null) TryRewrite(command, eventData.Context);
+        return new ValueTask<InterceptionResult<object>>(result);
+    }
+
+    private void TryRewrite(DbCommand command, DbContext? context)
+    {
+        try
+        {
+            _applier!.Apply(command);
+        }
+        catch (Exception e)
+        {
+            ReportOnce(_extension, context, e);
+        }
     }
 
     // Readers are judged when disposed, on execution plus reading: a query that returns its first
@@ -110,6 +162,18 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 
     private void Failed(DbCommand command, CommandErrorEventData eventData)
     {
+        if (_applier is not null)
+        {
+            try
+            {
+                _applier.OnFailed(command, eventData.Exception);
+            }
+            catch (Exception e)
+            {
+                ReportOnce(_extension, eventData.Context, e);
+            }
+        }
+
         var outcome = Classify(eventData.Exception);
         if (outcome == CommandOutcome.Failed && !_captureFailed) return;
         Capture(command, eventData.Context, outcome, eventData.Duration, eventData.CommandSource);
@@ -148,7 +212,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
                 return;
             }
 
-            var captured = CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag);
+            var captured = CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag, _rewrites);
             var pipeline = extension.GetPipeline(context, command);
             pipeline.TryEnqueue(captured);
         }

@@ -25,7 +25,14 @@ internal sealed class HypotheticalIndexVerifier
     }
 
     /// <summary>Whether the planner would use <paramref name="ddl"/>'s index for <paramref name="sql"/> (one statement, positional <c>$n</c> parameters) and how the cost moves.</summary>
-    public async Task<IndexVerification> VerifyAsync(string sql, IReadOnlyList<object?>? parameters, string ddl, CancellationToken cancellationToken = default)
+    public Task<IndexVerification> VerifyAsync(string sql, IReadOnlyList<object?>? parameters, string ddl, CancellationToken cancellationToken = default) =>
+        VerifyWithBindingAsync(sql, Positional(parameters), ddl, cancellationToken);
+
+    /// <summary>
+    /// As above, with the statement's parameters bound by <paramref name="bind"/> on each EXPLAIN it
+    /// sends (the explain worker rebinds a captured command's named parameters with their types).
+    /// </summary>
+    public async Task<IndexVerification> VerifyWithBindingAsync(string sql, Action<NpgsqlParameterCollection>? bind, string ddl, CancellationToken cancellationToken = default)
     {
         var statements = SqlStatementSplitter.Split(sql);
         if (statements.Count != 1) return IndexVerification.NotVerified($"the SQL holds {statements.Count} statements; verification EXPLAINs exactly one");
@@ -36,7 +43,7 @@ internal sealed class HypotheticalIndexVerifier
             if (!await ScalarAsync<bool>(connection, HasHypopg, cancellationToken).ConfigureAwait(false))
                 return IndexVerification.NotVerified("the hypopg extension is not installed in this database");
             await ExecuteAsync(connection, "SET statement_timeout = '10s'", cancellationToken).ConfigureAwait(false);
-            var before = await ExplainAsync(connection, statement, parameters, cancellationToken).ConfigureAwait(false);
+            var before = await ExplainAsync(connection, statement, bind, cancellationToken).ConfigureAwait(false);
             try
             {
                 string name;
@@ -45,7 +52,7 @@ internal sealed class HypotheticalIndexVerifier
                     create.Parameters.AddWithValue("ddl", IndexAdvice.ToHypothetical(ddl));
                     name = (string)(await create.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
                 }
-                var after = await ExplainAsync(connection, statement, parameters, cancellationToken).ConfigureAwait(false);
+                var after = await ExplainAsync(connection, statement, bind, cancellationToken).ConfigureAwait(false);
                 var costBefore = before.Root.TotalCost ?? 0;
                 var costAfter = after.Root.TotalCost ?? 0;
                 if (!after.Nodes.Any(n => n.IndexName == name))
@@ -74,13 +81,15 @@ internal sealed class HypotheticalIndexVerifier
         }
     }
 
-    private static async Task<Plan> ExplainAsync(NpgsqlConnection connection, string statement, IReadOnlyList<object?>? parameters, CancellationToken ct)
+    private static Action<NpgsqlParameterCollection>? Positional(IReadOnlyList<object?>? values) => values is null ? null : parameters =>
+    {
+        foreach (var value in values) parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+    };
+
+    private static async Task<Plan> ExplainAsync(NpgsqlConnection connection, string statement, Action<NpgsqlParameterCollection>? bind, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand("EXPLAIN (FORMAT JSON) " + statement, connection);
-        if (parameters is not null)
-        {
-            foreach (var value in parameters) command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
-        }
+        bind?.Invoke(command.Parameters);
         var json = Convert.ToString(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture) ?? "";
         return PlanReader.Read(json);
     }

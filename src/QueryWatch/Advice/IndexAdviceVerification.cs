@@ -12,7 +12,11 @@ namespace QueryWatch.Advice;
 internal static class IndexAdviceVerification
 {
     /// <summary>The findings, in the same order, with index proposals checked against <paramref name="sql"/>.</summary>
-    public static async Task<IReadOnlyList<Finding>> ApplyAsync(IReadOnlyList<Finding> findings, HypotheticalIndexVerifier verifier, string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken = default)
+    public static Task<IReadOnlyList<Finding>> ApplyAsync(IReadOnlyList<Finding> findings, HypotheticalIndexVerifier verifier, string sql, IReadOnlyList<object?>? parameters, CancellationToken cancellationToken = default) =>
+        ApplyAsync(findings, (ddl, ct) => verifier.VerifyAsync(sql, parameters, ddl, ct), cancellationToken);
+
+    /// <summary>The findings, in the same order, with each distinct index proposal checked once by <paramref name="verify"/>.</summary>
+    public static async Task<IReadOnlyList<Finding>> ApplyAsync(IReadOnlyList<Finding> findings, Func<string, CancellationToken, Task<IndexVerification>> verify, CancellationToken cancellationToken = default)
     {
         var checkedDdl = new Dictionary<string, IndexVerification>(StringComparer.Ordinal);
         var result = new List<Finding>(findings.Count);
@@ -26,7 +30,7 @@ internal static class IndexAdviceVerification
             }
             if (!checkedDdl.TryGetValue(ddl, out var verification))
             {
-                verification = await verifier.VerifyAsync(sql, parameters, ddl, cancellationToken).ConfigureAwait(false);
+                verification = await verify(ddl, cancellationToken).ConfigureAwait(false);
                 checkedDdl[ddl] = verification;
             }
             result.Add(With(finding, ddl, verification));

@@ -37,6 +37,10 @@ internal static partial class Log
         Message = "EXPLAIN ANALYZE of command {Fingerprint} was refused in a read-only transaction ({SqlState}); explained without ANALYZE")]
     public static partial void ExplainAnalyzeRefused(ILogger logger, string fingerprint, string sqlState);
 
+    [LoggerMessage(EventId = QueryWatchEventId.AdviceUnavailable, Level = LogLevel.Debug,
+        Message = "Command {Fingerprint}: {Step} was skipped ({Reason}); its findings are logged without it")]
+    public static partial void AdviceUnavailable(ILogger logger, string fingerprint, string step, string reason);
+
     [LoggerMessage(EventId = QueryWatchEventId.ExplainStatementSkipped, Level = LogLevel.Debug,
         Message = "Statement {StatementIndex} of command {Fingerprint} is {StatementKind}, which EXPLAIN cannot take; skipped")]
     public static partial void ExplainStatementSkipped(ILogger logger, string fingerprint, int statementIndex, string statementKind);
@@ -64,6 +68,26 @@ internal static partial class Log
     [LoggerMessage(EventId = QueryWatchEventId.CommandValues, Level = LogLevel.Information,
         Message = "Command {Fingerprint} as sent: {RawSql} with parameters {Parameters}")]
     public static partial void CommandValues(ILogger logger, string fingerprint, string rawSql, string parameters);
+
+    [LoggerMessage(EventId = QueryWatchEventId.RewriteSuggested, Level = LogLevel.Information,
+        Message = "{RewriteIds} would rewrite command {Fingerprint}: {RewrittenSql} (total cost {OriginalCost} -> {RewrittenCost}, verified {Verified}). SQL: {Sql}")]
+    public static partial void RewriteSuggested(ILogger logger, string rewriteIds, string fingerprint, string rewrittenSql, double? originalCost, double? rewrittenCost, bool verified, string sql);
+
+    [LoggerMessage(EventId = QueryWatchEventId.RewriteVerified, Level = LogLevel.Information,
+        Message = "{RewriteIds} verified for command {Fingerprint} (total cost {OriginalCost} -> {RewrittenCost}); its next executions are sent as {RewrittenSql}")]
+    public static partial void RewriteVerified(ILogger logger, string rewriteIds, string fingerprint, double originalCost, double rewrittenCost, string rewrittenSql);
+
+    [LoggerMessage(EventId = QueryWatchEventId.RewriteRejected, Level = LogLevel.Information,
+        Message = "{RewriteIds} not applied to command {Fingerprint}: {Reason} (total cost {OriginalCost} -> {RewrittenCost}); the original keeps running")]
+    public static partial void RewriteRejected(ILogger logger, string rewriteIds, string fingerprint, string reason, double? originalCost, double? rewrittenCost);
+
+    [LoggerMessage(EventId = QueryWatchEventId.RewriteApplied, Level = LogLevel.Warning,
+        Message = "{RewriteIds} applied: command {Fingerprint} is sent rewritten (total cost {OriginalCost} -> {RewrittenCost}) as {RewrittenSql}; counted on querywatch.rewrites.applied")]
+    public static partial void RewriteApplied(ILogger logger, string rewriteIds, string fingerprint, double originalCost, double rewrittenCost, string rewrittenSql);
+
+    [LoggerMessage(EventId = QueryWatchEventId.RewriteTurnedOff, Level = LogLevel.Warning,
+        Message = "{RewriteIds} turned off for command {Fingerprint} until the process restarts: the rewritten command failed at the server ({SqlState}: {Reason}); the original runs again")]
+    public static partial void RewriteTurnedOff(ILogger logger, string rewriteIds, string fingerprint, string sqlState, string reason);
 
     /// <summary>The log level a finding of <paramref name="severity"/> is written at.</summary>
     public static LogLevel LevelOf(RuleSeverity severity) => severity switch

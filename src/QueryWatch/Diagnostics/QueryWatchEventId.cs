@@ -19,11 +19,17 @@ internal static class QueryWatchEventId
     public const int ExplainCompleted = 2005;
     public const int WorkerFailed = 2006;
     public const int ExplainRateLimited = 2007;
+    public const int AdviceUnavailable = 2008;
 
     // 3xxx: findings
     public const int Finding = 3001;
     public const int MostExpensiveNode = 3002;
     public const int CommandValues = 3003;
 
-    // 4xxx: rewrites (reserved)
+    // 4xxx: rewrites
+    public const int RewriteSuggested = 4001;
+    public const int RewriteVerified = 4002;
+    public const int RewriteRejected = 4003;
+    public const int RewriteApplied = 4004;
+    public const int RewriteTurnedOff = 4005;
 }

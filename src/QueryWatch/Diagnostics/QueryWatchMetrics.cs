@@ -24,6 +24,16 @@ internal static class QueryWatchMetrics
     private static readonly Histogram<double> s_explainDuration = s_meter.CreateHistogram<double>(
         "querywatch.explain.duration", "ms", "Time the worker spent explaining one captured command.");
 
+    private static readonly Counter<long> s_rewritesApplied = s_meter.CreateCounter<long>(
+        "querywatch.rewrites.applied", "{command}", "Commands sent rewritten, by rewrite id.");
+
+    /// <summary>One command sent rewritten, counted under each of its ids. Allocation-free: runs on the interceptor's hot path.</summary>
+    public static void RewriteApplied(IReadOnlyList<string> rewriteIds)
+    {
+        if (!s_rewritesApplied.Enabled) return;
+        for (var i = 0; i < rewriteIds.Count; i++) s_rewritesApplied.Add(1, new KeyValuePair<string, object?>("rewrite", rewriteIds[i]));
+    }
+
     public static void Captured(string outcome) => s_captured.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public static void Explained(string result) => s_explains.Add(1, new KeyValuePair<string, object?>("result", result));

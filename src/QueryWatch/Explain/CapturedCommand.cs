@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using QueryWatch.Rewrites;
 
 namespace QueryWatch.Explain;
 
@@ -11,6 +12,7 @@ namespace QueryWatch.Explain;
 /// <param name="Tag">The <c>TagWith</c> text (the leading <c>--</c> comment lines), or null.</param>
 /// <param name="ActivityContext">The trace the command ran in, to link the explain span to.</param>
 /// <param name="CapturedAt">When the command ended.</param>
+/// <param name="Rewrites">The capturing interceptor's rewrite settings when rewrites are not Off: the worker then proposes, verifies and books them.</param>
 internal sealed record CapturedCommand(
     string Sql,
     IReadOnlyList<CapturedParameter> Parameters,
@@ -19,4 +21,5 @@ internal sealed record CapturedCommand(
     string? CommandSource,
     string? Tag,
     ActivityContext ActivityContext,
-    DateTimeOffset CapturedAt);
+    DateTimeOffset CapturedAt,
+    RewriteSettings? Rewrites = null);

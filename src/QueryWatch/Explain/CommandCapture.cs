@@ -2,13 +2,14 @@ using System.Data;
 using System.Data.Common;
 using System.Diagnostics;
 using Npgsql;
+using QueryWatch.Rewrites;
 
 namespace QueryWatch.Explain;
 
 /// <summary>Copies what the worker needs out of a finished command. Runs only for a command already chosen for capture.</summary>
 internal static class CommandCapture
 {
-    public static CapturedCommand Snapshot(DbCommand command, CommandOutcome outcome, TimeSpan duration, string? commandSource, string? tag)
+    public static CapturedCommand Snapshot(DbCommand command, CommandOutcome outcome, TimeSpan duration, string? commandSource, string? tag, RewriteSettings? rewrites = null)
     {
         var source = command.Parameters;
         var parameters = new CapturedParameter[source.Count];
@@ -21,7 +22,8 @@ internal static class CommandCapture
             commandSource,
             tag,
             Activity.Current?.Context ?? default,
-            DateTimeOffset.UtcNow);
+            DateTimeOffset.UtcNow,
+            rewrites);
     }
 
     private static CapturedParameter Copy(DbParameter parameter)

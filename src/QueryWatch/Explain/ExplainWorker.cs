@@ -25,8 +25,10 @@ internal sealed class ExplainWorker(
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMinutes(5);
 
     private readonly StatementExplainer _explainer = new(dataSource, options.ExplainStatementTimeout);
+    private readonly PlanAdvice _advice = new(dataSource, logger);
     private readonly ExplainRateLimiter _rateLimiter = new(options.MaxExplainsPerMinute);
     private readonly FindingReporter _reporter = new(logger, options.LogParameterValues);
+    private RewriteVerifier? _rewrites;
     private TimeSpan _backoff = TimeSpan.Zero;
     private long _handled;
 
@@ -102,10 +104,18 @@ internal sealed class ExplainWorker(
 
             var plan = await ExplainStatementAsync(command, statement, fingerprint, ct).ConfigureAwait(false);
             if (plan is null) continue;
-            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text);
+            var statistics = await _advice.ReadStatisticsAsync(plan.Value.Plan, fingerprint, ct).ConfigureAwait(false);
+            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics);
+            findings = await _advice.VerifyIndexesAsync(findings, statement, command.Parameters, fingerprint, ct).ConfigureAwait(false);
             _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity);
             if (findings.Count > 0) _reporter.ReportValues(command, fingerprint, statement.Text);
             anyFinding |= findings.Count > 0;
+            if (command.Rewrites is not null && statements.Count == 1)
+            {
+                _rewrites ??= new RewriteVerifier(_explainer, logger, options.LogParameterValues);
+                await _rewrites.ConsiderAsync(command, plan.Value.Plan, fingerprint, ct).ConfigureAwait(false);
+            }
+
             if (mostExpensive is null || (plan.Value.Plan.Root.TotalCost ?? 0) > (mostExpensive.Value.Plan.Root.TotalCost ?? 0))
                 mostExpensive = (plan.Value.Plan, fingerprint);
             Log.ExplainCompleted(logger, fingerprint.IdHex, command.Outcome.ToString(), (long)command.Duration.TotalMilliseconds, i,

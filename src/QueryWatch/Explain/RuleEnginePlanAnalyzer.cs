@@ -8,5 +8,5 @@ internal sealed class RuleEnginePlanAnalyzer(IDictionary<string, RuleOptions> ru
 {
     private readonly RuleEngine _engine = new(new Dictionary<string, RuleOptions>(rules, StringComparer.OrdinalIgnoreCase));
 
-    public IReadOnlyList<Finding> Analyze(Plan plan, string sql) => _engine.Analyze(plan, sql);
+    public IReadOnlyList<Finding> Analyze(Plan plan, string sql, ITableStatistics? statistics = null) => _engine.Analyze(plan, sql, statistics);
 }

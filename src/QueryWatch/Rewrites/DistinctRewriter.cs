@@ -65,7 +65,8 @@ internal static class DistinctRewriter
     public static bool AppliesTo(SqlRewrite rewrite, Func<string, object?> parameterValue) =>
         rewrite.LimitParameterName is not { } name || IsOne(parameterValue(name));
 
-    private static bool IsOne(object? value) => value switch
+    /// <summary>True when <paramref name="value"/> is an integer equal to 1: the only LIMIT value under which RW001 holds.</summary>
+    public static bool IsOne(object? value) => value switch
     {
         int v => v == 1,
         long v => v == 1,

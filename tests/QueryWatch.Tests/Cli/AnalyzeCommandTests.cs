@@ -150,4 +150,14 @@ public sealed class AnalyzeCommandTests
             File.Delete(sql);
         }
     }
+
+    [Fact]
+    public void Json_output_keeps_arrows_and_quotes_readable()
+    {
+        var run = CliRun.Of("analyze", SeedBefore, "--format", "json");
+
+        Assert.Contains("Limit → Unique", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u2192", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u0027", run.Out, StringComparison.Ordinal);
+    }
 }

@@ -81,6 +81,42 @@ public sealed class SeedFixtureTests
         Assert.Contains(findings, f => f.NodePath == "Limit → Unique → Gather Merge → Parallel Index Scan on process_workeractivity");
     }
 
+    // The seeds exist only as TEXT; written out as EXPLAIN's JSON and read back with the JSON reader,
+    // they must raise the same rules, at the same nodes, with the same messages.
+    [Theory]
+    [MemberData(nameof(Before))]
+    public void Seed_incident_plan_in_json_raises_the_rule_its_readme_names(string file, string ruleId)
+    {
+        Assert.Contains(AnalyzeAsJson(file), f => f.RuleId == ruleId);
+    }
+
+    [Theory]
+    [MemberData(nameof(After))]
+    public void Seed_fixed_plan_in_json_does_not_raise_the_incident_rule(string file, string ruleId)
+    {
+        Assert.DoesNotContain(AnalyzeAsJson(file), f => f.RuleId == ruleId);
+    }
+
+    [Theory]
+    [InlineData("000-before.txt")]
+    [InlineData("001-queued-before.txt")]
+    [InlineData("001-empty-before.txt")]
+    [InlineData("002-before.txt")]
+    [InlineData("003-before.txt")]
+    public void Seed_plan_gives_the_same_findings_from_text_and_from_json(string file)
+    {
+        static string[] Describe(IReadOnlyList<Finding> findings) =>
+            findings.Select(f => $"{f.RuleId} {f.Severity} {f.NodePath}: {f.Message} | {f.Suggestion}").ToArray();
+
+        Assert.Equal(Describe(Analyze(file)), Describe(AnalyzeAsJson(file)));
+    }
+
     private static IReadOnlyList<Finding> Analyze(string file) =>
         new RuleEngine().Analyze(PlanReader.Read(File.ReadAllText(Path.Combine(SeedsDir, file))));
+
+    private static IReadOnlyList<Finding> AnalyzeAsJson(string file)
+    {
+        var text = TextPlanParser.Parse(File.ReadAllText(Path.Combine(SeedsDir, file)));
+        return new RuleEngine().Analyze(JsonPlanParser.Parse(QueryWatch.Tests.Plans.PlanJsonWriter.Write(text)));
+    }
 }

@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using QueryWatch.Diagnostics;
+using QueryWatch.Plans;
+using QueryWatch.Rewrites;
+using QueryWatch.Sql;
+
+namespace QueryWatch.Explain;
+
+/// <summary>
+/// For a captured command whose statement has a rewrite: EXPLAINs the rewritten statement out of band,
+/// with the captured parameters and the same read-only, rolled-back safety as any explain, and compares
+/// total costs with the original's plan. Suggest logs the proposal; Apply books a verified rewrite for
+/// the interceptor. A rewrite is verified when both statements EXPLAIN without error and the rewrite
+/// costs no more.
+/// </summary>
+internal sealed class RewriteVerifier(StatementExplainer explainer, ILogger logger, bool logParameterValues)
+{
+    /// <summary>Considers <paramref name="command"/>, whose only statement EXPLAINed without error to <paramref name="originalPlan"/>.</summary>
+    public async Task ConsiderAsync(CapturedCommand command, Plan originalPlan, SqlFingerprint fingerprint, CancellationToken ct)
+    {
+        if (command.Rewrites is not { Mode: not RewriteMode.Off } settings) return;
+        if (settings.Mode == RewriteMode.Apply && settings.Book.Contains(command.Sql)) return;
+
+        // The whole command text: it is what the interceptor will look up and replace.
+        var rewrite = DistinctRewriter.TryRewrite(command.Sql, settings.DisabledRewrites);
+        if (rewrite is null) return;
+        // LIMIT @p: the rewrite holds only for p = 1; an execution with another value proves nothing about it.
+        if (!DistinctRewriter.AppliesTo(rewrite, name => ValueOf(command.Parameters, name))) return;
+        var statements = SqlStatementSplitter.Split(rewrite.RewrittenSql);
+        if (statements.Count != 1) return;
+
+        var ids = string.Join(",", rewrite.RewriteIds);
+        var originalCost = originalPlan.Root.TotalCost;
+        var (rewrittenCost, error) = await ExplainRewrittenAsync(statements[0], command.Parameters, ct).ConfigureAwait(false);
+        var verified = error is null && originalCost is { } before && rewrittenCost is { } after && after <= before;
+        var shownSql = logParameterValues ? rewrite.RewrittenSql : SqlFingerprint.Compute(rewrite.RewrittenSql).Normalized;
+
+        if (settings.Mode == RewriteMode.Suggest)
+        {
+            Log.RewriteSuggested(logger, ids, fingerprint.IdHex, shownSql, originalCost, rewrittenCost, verified, fingerprint.Normalized);
+            return;
+        }
+
+        if (!verified)
+        {
+            var reason = error ?? (originalCost is null || rewrittenCost is null
+                ? "a plan carried no total cost"
+                : "the rewritten plan costs more than the original");
+            Log.RewriteRejected(logger, ids, fingerprint.IdHex, reason, originalCost, rewrittenCost);
+            return;
+        }
+
+        var entry = new VerifiedRewrite(rewrite, fingerprint.IdHex, originalCost!.Value, rewrittenCost!.Value, shownSql, logger);
+        if (settings.Book.TryAdd(entry))
+            Log.RewriteVerified(logger, ids, fingerprint.IdHex, entry.OriginalCost, entry.RewrittenCost, shownSql);
+    }
+
+    private async Task<(double? Cost, string? Error)> ExplainRewrittenAsync(SqlStatement statement, IReadOnlyList<CapturedParameter> parameters, CancellationToken ct)
+    {
+        try
+        {
+            var json = await explainer.ExplainAsync(statement, parameters, analyze: false, ct).ConfigureAwait(false);
+            return (JsonPlanParser.Parse(json).Root.TotalCost, null);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (PostgresException e)
+        {
+            return (null, "EXPLAIN of the rewritten statement failed: " + e.SqlState + " " + e.MessageText);
+        }
+        catch (Exception e) when (e is NpgsqlException or PlanParseException or TimeoutException or InvalidOperationException)
+        {
+            return (null, "EXPLAIN of the rewritten statement failed: " + e.GetType().Name + ": " + e.Message);
+        }
+    }
+
+    /// <summary>The captured value of the parameter a LIMIT placeholder names, or null.</summary>
+    internal static object? ValueOf(IReadOnlyList<CapturedParameter> parameters, string placeholder)
+    {
+        var position = LimitPlaceholder.PositionOf(placeholder);
+        if (position >= 0) return position < parameters.Count ? parameters[position].Value : null;
+        foreach (var parameter in parameters)
+        {
+            if (LimitPlaceholder.Matches(placeholder, parameter.Name)) return parameter.Value;
+        }
+
+        return null;
+    }
+}
