@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Console;
 using QueryWatch.Samples.Incidents.Logging;
 using QueryWatch.Samples.Incidents.Running;
 using QueryWatch.Samples.Incidents.Seed000;
@@ -32,14 +31,7 @@ var slowCommandThreshold = TimeSpan.FromMilliseconds(5);
 
 var recorder = new FindingRecorder();
 var builder = Host.CreateApplicationBuilder();
-builder.Logging.ClearProviders()
-    .SetMinimumLevel(LogLevel.Warning)
-    .AddSimpleConsole(o => o.SingleLine = true)
-    .AddFilter<ConsoleLoggerProvider>("QueryWatch", LogLevel.Information)
-    // The sample cancels queries on purpose; EF would log each as an error.
-    .AddFilter<ConsoleLoggerProvider>("Microsoft.EntityFrameworkCore", LogLevel.None)
-    .AddProvider(recorder)
-    .AddFilter<FindingRecorder>("QueryWatch", LogLevel.Debug);
+SampleLogging.Configure(builder.Logging, recorder);
 builder.Services.AddQueryWatch(o =>
 {
     o.SlowCommandThreshold = slowCommandThreshold;
@@ -73,6 +65,7 @@ catch (Exception e) when (e is InvalidOperationException or Npgsql.NpgsqlExcepti
 }
 
 IReadOnlyList<IncidentOutcome> outcomes;
+bool? rewriteShown = null;
 await using (server)
 {
     output.WriteLine($"PostgreSQL {server.ServerVersion} on port {server.Port}; data scale {arguments.Scale}; QueryWatch SlowCommandThreshold {IncidentSession.Ms(slowCommandThreshold)}");
@@ -82,7 +75,8 @@ await using (server)
     var runner = new IncidentRunner(server, host.Services, host.Services.GetRequiredService<ILoggerFactory>(), recorder, commands,
         slowCommandThreshold, arguments.Scale, output);
     outcomes = await runner.RunAsync(chosen, ct);
-    if (arguments.Incident is null or 0) StagingRewriteStep.Run(output);
+    if (outcomes.FirstOrDefault(o => o.Incident.Number == 0) is { } seed000)
+        rewriteShown = await StagingRewriteStep.RunAsync(seed000.ConnectionString, recorder, slowCommandThreshold, output, ct);
     await host.StopAsync(CancellationToken.None);
 }
 
@@ -95,8 +89,12 @@ foreach (var outcome in outcomes)
         : $"  ✘ {outcome.Incident.Seed} NOT caught: missing {string.Join(", ", outcome.MissingRules)} (logged: {(outcome.LoggedRules.Count == 0 ? "nothing" : string.Join(", ", outcome.LoggedRules))})");
 }
 
+if (rewriteShown is { } shown)
+    output.WriteLine(shown ? "  ✔ RW001 verified and applied to seed 000 in staging" : "  ✘ RW001 was not applied to seed 000 in staging");
 var caught = outcomes.Count(o => o.Caught);
 output.WriteLine($"  {caught} of {outcomes.Count} incident(s) caught by the rule the seeds README names, in {IncidentSession.Seconds(Stopwatch.GetElapsedTime(started))}");
-if (caught == outcomes.Count) return 0;
-Console.Error.WriteLine($"QueryWatch missed {outcomes.Count - caught} incident(s): see the ✘ lines above.");
+if (caught == outcomes.Count && rewriteShown != false) return 0;
+Console.Error.WriteLine(caught < outcomes.Count
+    ? $"QueryWatch missed {outcomes.Count - caught} incident(s): see the ✘ lines above."
+    : "QueryWatch did not apply seed 000's rewrite in staging: see the step above.");
 return 1;

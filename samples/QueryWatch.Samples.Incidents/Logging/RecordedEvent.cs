@@ -17,6 +17,15 @@ internal sealed record RecordedEvent(long Sequence, int EventId, LogLevel Level,
     /// <summary>The worker's EXPLAIN failed.</summary>
     public const int ExplainFailed = 2001;
 
+    /// <summary>The worker verified a rewrite out of band; the next executions are sent rewritten.</summary>
+    public const int RewriteVerified = 4002;
+
+    /// <summary>The worker found a rewrite unsafe or no cheaper; the original keeps running.</summary>
+    public const int RewriteRejected = 4003;
+
+    /// <summary>A command was sent rewritten (logged once per statement shape).</summary>
+    public const int RewriteApplied = 4004;
+
     /// <summary>A property's value, or an empty string when the event has none.</summary>
     public string this[string name] => Properties.TryGetValue(name, out var value) ? value : "";
 }

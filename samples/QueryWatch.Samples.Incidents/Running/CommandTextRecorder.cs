@@ -25,6 +25,8 @@ internal sealed class CommandTextRecorder : DbCommandInterceptor
     public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result,
         CancellationToken cancellationToken = default)
     {
+        // Read again after execution: QueryWatch's interceptor may have sent a rewritten text.
+        LastCommandText = command.CommandText;
         LastDuration = eventData.Duration;
         return ValueTask.FromResult(result);
     }

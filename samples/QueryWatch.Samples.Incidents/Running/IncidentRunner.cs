@@ -46,7 +46,7 @@ internal sealed class IncidentRunner(
             session.Say(missing.Count == 0
                 ? $"✔ caught by {string.Join(", ", incident.ExpectedRules)} (QueryWatch logged {string.Join(", ", logged)}) in {IncidentSession.Seconds(Stopwatch.GetElapsedTime(started))}"
                 : $"✘ NOT caught: expected {string.Join(", ", missing)}, QueryWatch logged {(logged.Count == 0 ? "nothing" : string.Join(", ", logged))}");
-            outcomes.Add(new IncidentOutcome(incident, logged, missing));
+            outcomes.Add(new IncidentOutcome(incident, connectionString, logged, missing));
         }
 
         return outcomes;
