@@ -49,7 +49,7 @@ internal sealed class QW002IndexFilterMismatch : IPlanRule
                 proposal is null
                     ? $"The Filter's conditions on {table} are OR-ed: index each branch's columns on its own so PostgreSQL can combine them in a BitmapOr, or split the query into a UNION."
                     : $"Index the predicates so they become an Index Cond: {proposal.Ddl}.",
-                [Fact("scannedIndex", node.IndexName ?? ""), Fact("filterColumns", names), Fact("rowsRemovedByFilter", removed), Fact("totalCost", node.TotalCost ?? 0), .. IndexFact(proposal)]);
+                [Fact("scannedIndex", node.IndexName ?? ""), Fact("filterColumns", names), .. context.MeasuredFact("rowsRemovedByFilter", removed), Fact("totalCost", node.TotalCost ?? 0), .. IndexFact(proposal)]);
             return;
         }
 
@@ -66,6 +66,6 @@ internal sealed class QW002IndexFilterMismatch : IPlanRule
         context.Report(node,
             $"{PlanPath.ShortName(node)} narrows index {node.IndexName} only on {string.Join(", ", indexColumns.Select(c => c.Name))}, leaving the equality on {string.Join(", ", missing.Select(c => c.Name))} to the Filter: {evidence}.",
             $"Put the filtered columns into the index: {advice?.Ddl}.",
-            [Fact("scannedIndex", node.IndexName ?? ""), Fact("filterColumns", names), Fact("rowsRemovedByFilter", removed), Fact("removedShare", share), .. IndexFact(advice)]);
+            [Fact("scannedIndex", node.IndexName ?? ""), Fact("filterColumns", names), .. context.MeasuredFact("rowsRemovedByFilter", removed), Fact("removedShare", share), .. IndexFact(advice)]);
     }
 }

@@ -56,6 +56,6 @@ internal sealed class QW014LimitWalksIndex : IPlanRule
         context.Report(scan,
             $"{PlanPath.ShortName(node)} wants {RuleText.Count(context.HasActuals ? NodeFacts.Rows(node) : node.PlanRows ?? 0)} row{(limitRows == 1 ? " and gets it" : "s and gets them")} by walking index {scan.IndexName} of {table} in ORDER BY order: {evidence}.",
             suggestion,
-            [Fact("scannedIndex", scan.IndexName ?? ""), Fact("limitRows", limitRows), Fact("rowsRemovedByFilter", removed), Fact("scanTotalCost", scan.TotalCost ?? 0), Fact("limitTotalCost", node.TotalCost ?? 0), .. IndexFact(advice)]);
+            [Fact("scannedIndex", scan.IndexName ?? ""), Fact("limitRows", limitRows), .. context.MeasuredFact("rowsRemovedByFilter", removed), Fact("scanTotalCost", scan.TotalCost ?? 0), Fact("limitTotalCost", node.TotalCost ?? 0), .. IndexFact(advice)]);
     }
 }

@@ -67,6 +67,13 @@ internal sealed class RuleContext
     public static KeyValuePair<string, string> Fact(string key, string value) => new(key, value);
 
     /// <summary>
+    /// A measured figure (rows removed, loops) as evidence only when the plan was taken with ANALYZE:
+    /// an estimated plan does not know it, and a 0 there would read as a measurement.
+    /// </summary>
+    public KeyValuePair<string, string>[] MeasuredFact(string key, double value) =>
+        HasActuals ? [Fact(key, value)] : [];
+
+    /// <summary>
     /// The evidence entry <c>index</c> holding the proposed index's exact DDL (what index verification
     /// reads); nothing when there is no proposal.
     /// </summary>

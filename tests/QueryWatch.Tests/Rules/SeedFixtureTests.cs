@@ -81,6 +81,16 @@ public sealed class SeedFixtureTests
         Assert.Contains(findings, f => f.NodePath == "Limit → Unique → Gather Merge → Parallel Index Scan on process_workeractivity");
     }
 
+    [Fact]
+    public void Estimated_plan_evidence_carries_no_measured_row_counts()
+    {
+        var estimated = Analyze("000-before.txt").Single(f => f.RuleId == "QW002");
+        var analyzed = Analyze("002-before.txt").Single(f => f.RuleId == "QW014");
+
+        Assert.DoesNotContain(estimated.Evidence, e => e.Key == "rowsRemovedByFilter");
+        Assert.Contains(analyzed.Evidence, e => e.Key == "rowsRemovedByFilter" && e.Value == "80000");
+    }
+
     // The seeds exist only as TEXT; written out as EXPLAIN's JSON and read back with the JSON reader,
     // they must raise the same rules, at the same nodes, with the same messages.
     [Theory]
