@@ -26,7 +26,11 @@ internal sealed class QW012HeapFetches : IPlanRule
         if (fetches < context.Threshold("minHeapFetches") || share < context.Threshold("minShare")) return;
         var table = NodeFacts.Table(node);
         context.Report(node,
-            $"{PlanPath.ShortName(node)} had to visit the table for {RuleText.Count(fetches)} of its {RuleText.Count(rows)} rows ({RuleText.Percent(share)}): pages changed since the last VACUUM are not all-visible, so the index-only scan reads the heap anyway.",
+            // Heap fetches also count index entries whose row turned out dead, so they can exceed the rows returned.
+            (fetches <= rows
+                ? $"{PlanPath.ShortName(node)} had to visit the table for {RuleText.Count(fetches)} of its {RuleText.Count(rows)} rows ({RuleText.Percent(share)})"
+                : $"{PlanPath.ShortName(node)} made {RuleText.Count(fetches)} heap fetches to return {RuleText.Count(rows)} rows (dead index entries count too)")
+            + ": pages changed since the last VACUUM are not all-visible, so the index-only scan reads the heap anyway.",
             $"VACUUM {table ?? "the table"} to refresh its visibility map, and make autovacuum keep up (ALTER TABLE {table ?? "…"} SET (autovacuum_vacuum_scale_factor = 0.01), or autovacuum_vacuum_insert_scale_factor for insert-mostly tables).",
             [Fact("heapFetches", fetches), Fact("rows", rows), Fact("share", share)]);
     }
