@@ -101,6 +101,9 @@ public sealed class SafetyTests(PostgresFixture postgres)
         await context.Items.Where(i => i.Note == secret || i.Name == "literal-secret-456").ToListAsync(Ct);
 
         await db.WaitForAsync(QueryWatchEventId.Finding, r => r.GetStructuredStateValue("RuleId") == "QW009");
+        // The values event (3003) follows the findings; ExplainCompleted closes the command, so
+        // everything QueryWatch will log about it is in the snapshot (a race the first version lost).
+        await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
         var texts = db.Logs.GetSnapshot()
             .SelectMany(r => (r.StructuredState ?? []).Select(kv => kv.Value ?? "").Append(r.Message))
             .ToList();
