@@ -40,14 +40,15 @@ internal sealed class QW018FunctionOnFilteredColumn : IPlanRule
         }
         else return;
 
-        var wrapped = WrappedColumns.Read(condition);
-        if (wrapped.Count == 0) return;
+        // The cheap test first: reading the condition's expressions allocates, and most nodes are not heavy.
         var kept = NodeFacts.Rows(node);
         var share = removed + kept > 0 ? removed / (removed + kept) : 0;
         var heavy = context.HasActuals
             ? removed >= context.Threshold("minRowsRemoved") && share >= context.Threshold("minRemovedShare")
             : (node.TotalCost ?? 0) >= context.Threshold("minEstimatedCost");
         if (!heavy) return;
+        var wrapped = WrappedColumns.Read(condition);
+        if (wrapped.Count == 0) return;
 
         // For a join filter, only the inner relation's own expressions can become its index keys.
         var own = scan is null ? [] : wrapped.Where(w => node == scan || w.Expression.Contains((scan.Alias ?? scan.RelationName) + ".", StringComparison.Ordinal)).ToList();
