@@ -94,7 +94,10 @@ internal sealed class PlanModelComparer
             {
                 Present("Actual Startup Time", t.ActualStartupTimeMs, j.ActualStartupTimeMs);
                 Present("Actual Total Time", t.ActualTotalTimeMs, j.ActualTotalTimeMs);
-                Eq("Actual Rows", t.ActualRows, j.ActualRows);
+                // Under a Gather, how many rows each process produces depends on scheduling (a Gather
+                // Merge under a Limit stops its workers wherever they are: 50 vs 25 per loop, seen in CI).
+                if (!parallel) Eq("Actual Rows", t.ActualRows, j.ActualRows);
+                else Present("Actual Rows", t.ActualRows, j.ActualRows);
                 Eq("Actual Loops", t.ActualLoops, j.ActualLoops);
             }
 
@@ -112,9 +115,13 @@ internal sealed class PlanModelComparer
             Eq("Output", t.Output, j.Output);
 
             // TEXT prints these counters only when non-zero (show_instrumentation_count); JSON prints zeros.
-            Eq("Rows Removed by Filter", t.RowsRemovedByFilter ?? Zero(j.RowsRemovedByFilter), j.RowsRemovedByFilter);
-            Eq("Rows Removed by Join Filter", t.RowsRemovedByJoinFilter ?? Zero(j.RowsRemovedByJoinFilter), j.RowsRemovedByJoinFilter);
-            Eq("Rows Removed by Index Recheck", t.RowsRemovedByIndexRecheck ?? Zero(j.RowsRemovedByIndexRecheck), j.RowsRemovedByIndexRecheck);
+            // Per-process counters under a Gather depend on how far each worker got (see Actual Rows).
+            if (!parallel)
+            {
+                Eq("Rows Removed by Filter", t.RowsRemovedByFilter ?? Zero(j.RowsRemovedByFilter), j.RowsRemovedByFilter);
+                Eq("Rows Removed by Join Filter", t.RowsRemovedByJoinFilter ?? Zero(j.RowsRemovedByJoinFilter), j.RowsRemovedByJoinFilter);
+                Eq("Rows Removed by Index Recheck", t.RowsRemovedByIndexRecheck ?? Zero(j.RowsRemovedByIndexRecheck), j.RowsRemovedByIndexRecheck);
+            }
             Eq("Heap Fetches", t.HeapFetches, j.HeapFetches);
 
             Eq("Sort Method", t.SortMethod, j.SortMethod);
@@ -147,7 +154,7 @@ internal sealed class PlanModelComparer
             Eq("Workers Planned", t.WorkersPlanned, j.WorkersPlanned);
             Eq("Workers Launched", t.WorkersLaunched, j.WorkersLaunched);
 
-            Buffers("Buffers", t.Buffers, j.Buffers);
+            if (!parallel) Buffers("Buffers", t.Buffers, j.Buffers);
             Workers(t.Workers, j.Workers, analyzed);
             Extra(t.Extra, j.Extra);
         }
