@@ -107,14 +107,7 @@ internal sealed class StatementTokens
             }
             else if (token.IsWord)
             {
-                var word = token.Text(sql);
-                if (SqlKeywords.Is(word, "INSERT") || SqlKeywords.Is(word, "UPDATE") || SqlKeywords.Is(word, "DELETE")
-                    || SqlKeywords.Is(word, "MERGE") || SqlKeywords.Is(word, "INTO"))
-                {
-                    return null;
-                }
-
-                hasCollate |= SqlKeywords.Is(word, "COLLATE");
+                hasCollate |= SqlKeywords.Is(token.Text(sql), "COLLATE");
             }
         }
 
@@ -123,8 +116,15 @@ internal sealed class StatementTokens
             return null;
         }
 
+        // Writes (data-modifying CTEs, SELECT ... INTO) and row locks (FOR UPDATE/SHARE): the same
+        // judgement the explain worker makes before ANALYZE.
+        if (!SqlStatementClassifier.IsReadOnlySelect(sql, SqlStatementClassifier.Classify(sql)))
+        {
+            return null;
+        }
+
         var result = new StatementTokens(sql, [.. tokens], [.. parents], Partners(sql, tokens, parents), hasCollate);
-        return result.StartsAsQuery() && !result.LocksRows() ? result : null;
+        return result.StartsAsQuery() ? result : null;
     }
 
     /// <summary>True when token <paramref name="index"/> exists and is the unquoted word <paramref name="keyword"/>.</summary>
@@ -139,20 +139,6 @@ internal sealed class StatementTokens
     public bool IsLevelEnd(int index) => index >= Tokens.Length || IsPunctuation(index, ')') || IsPunctuation(index, ';');
 
     private bool StartsAsQuery() => IsWord(0, "SELECT") || IsWord(0, "WITH") || IsPunctuation(0, '(');
-
-    private bool LocksRows()
-    {
-        // FOR UPDATE / NO KEY UPDATE / SHARE / KEY SHARE. FOR inside substring(... FOR n) is followed by a value.
-        for (var i = 0; i < Tokens.Length - 1; i++)
-        {
-            if (IsWord(i, "FOR") && (IsWord(i + 1, "UPDATE") || IsWord(i + 1, "SHARE") || IsWord(i + 1, "NO") || IsWord(i + 1, "KEY")))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static int[] Partners(string sql, List<SqlToken> tokens, List<int> parents)
     {
