@@ -38,7 +38,6 @@ internal sealed class PlanAdvice(NpgsqlDataSource dataSource, ILogger logger)
     public async Task<IReadOnlyList<Finding>> VerifyIndexesAsync(IReadOnlyList<Finding> findings, SqlStatement statement,
         IReadOnlyList<CapturedParameter> parameters, SqlFingerprint fingerprint, CancellationToken ct)
     {
-        if (!SuggestsIndex(findings)) return findings;
         try
         {
             return await IndexAdviceVerification.ApplyAsync(findings,
@@ -49,18 +48,6 @@ internal sealed class PlanAdvice(NpgsqlDataSource dataSource, ILogger logger)
             Log.AdviceUnavailable(logger, fingerprint.IdHex, "verifying index suggestions", e.Message);
             return findings;
         }
-    }
-
-    private static bool SuggestsIndex(IReadOnlyList<Finding> findings)
-    {
-        foreach (var finding in findings)
-        {
-            foreach (var (key, _) in finding.Evidence)
-            {
-                if (key == RuleContext.IndexEvidenceKey) return true;
-            }
-        }
-        return false;
     }
 
     private static void Bind(NpgsqlParameterCollection collection, IReadOnlyList<CapturedParameter> parameters)

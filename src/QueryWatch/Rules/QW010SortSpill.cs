@@ -1,4 +1,5 @@
 using System.Globalization;
+using QueryWatch.Advice;
 using QueryWatch.Plans;
 using static QueryWatch.Rules.RuleContext;
 
@@ -31,10 +32,12 @@ internal sealed class QW010SortSpill : IPlanRule
         if (!spilled || diskKb < context.Threshold("minDiskKb")) return;
 
         var keys = node.SortKey is { Count: > 0 } k ? string.Join(", ", k) : null;
-        var table = NodeFacts.Table(NodeFacts.FirstScan(node));
         var memoryMb = Math.Max(4, (int)Math.Ceiling(diskKb * 2 / 1024.0 / 4) * 4);
-        var index = keys is not null && table is not null && node.SortKey!.All(key => !key.Contains('(') && !key.Contains(' '))
-            ? $", or return rows already ordered: {RuleText.CreateIndex(table, node.SortKey!.Select(key => key[(key.LastIndexOf('.') + 1)..]).ToList())}"
+        var advice = keys is not null && NodeFacts.FirstScan(node) is { } scan && node.SortKey!.All(key => !key.Contains('(') && !key.Contains(' '))
+            ? IndexAdvisor.ForConditions(scan, [], [.. node.SortKey!.Select(key => key[(key.LastIndexOf('.') + 1)..])])
+            : null;
+        var index = advice is not null
+            ? $", or return rows already ordered: {advice.Ddl}"
             : keys is null ? "" : $", or an index on ({keys}) so rows arrive ordered";
         context.Report(node,
             $"{PlanPath.ShortName(node)}{(keys is null ? "" : " on " + keys)} did not fit work_mem and went to disk ({node.SortMethod ?? "external"}, {RuleText.Kb(diskKb)} written) for {RuleText.Count(NodeFacts.Rows(node))} rows.",

@@ -20,14 +20,6 @@ internal static partial class RuleText
         ? (kb / 1024).ToString("0.#", CultureInfo.InvariantCulture) + " MB"
         : kb.ToString("N0", CultureInfo.InvariantCulture) + " kB";
 
-    /// <summary><c>CREATE INDEX ON t (a, b)</c>; empty when there is nothing to index.</summary>
-    public static string CreateIndex(string? relation, IReadOnlyList<string> columns, string? where = null)
-    {
-        if (relation is null || columns.Count == 0) return "";
-        var sql = $"CREATE INDEX ON {relation} ({string.Join(", ", columns)})";
-        return where is null ? sql : sql + " WHERE " + where;
-    }
-
     /// <summary>
     /// Condition text with its constants replaced by <c>…</c>: a custom plan carries the parameter values
     /// (<c>(process_id = 'ebc5…'::uuid)</c>), and findings are logged, where values stay out unless opted in.
