@@ -107,7 +107,7 @@ internal static class AnalyzeCommand
         for (var i = 0; i < findings.Count; i++)
         {
             var f = findings[i];
-            console.Out.WriteLine($"{i + 1}. {f.RuleId} {f.RuleName} ({PlanTreeWriter.Severity(f.Severity)})");
+            console.Out.WriteLine($"{i + 1}. {f.RuleId} {f.RuleName} ({PlanTreeWriter.Severity(f.Severity)}, {f.Basis.ToString().ToLowerInvariant()})");
             console.Out.WriteLine($"   at:  {f.NodePath}");
             console.Out.WriteLine($"   why: {f.Message}");
             console.Out.WriteLine($"   fix: {f.Suggestion}");
@@ -127,6 +127,7 @@ internal static class AnalyzeCommand
                 json.WriteString("ruleId", f.RuleId);
                 json.WriteString("ruleName", f.RuleName);
                 json.WriteString("severity", PlanTreeWriter.Severity(f.Severity));
+                json.WriteString("basis", f.Basis.ToString().ToLowerInvariant());
                 json.WriteString("node", f.NodePath);
                 json.WriteString("message", f.Message);
                 json.WriteString("suggestion", f.Suggestion);

@@ -58,8 +58,8 @@ internal static partial class Log
     public static partial void ExplainRateLimited(ILogger logger, string fingerprint, int maxExplainsPerMinute);
 
     [LoggerMessage(EventId = QueryWatchEventId.Finding,
-        Message = "{RuleId} {RuleName} ({Severity}) in {Outcome} command {Fingerprint} ({DurationMs} ms, query id {QueryId}) at {Node}: {Message} Fix: {Suggestion} SQL: {Sql}")]
-    public static partial void Finding(ILogger logger, LogLevel level, string ruleId, string ruleName, RuleSeverity severity, string fingerprint, string? queryId, long durationMs, string outcome, string node, string message, string suggestion, string sql);
+        Message = "{RuleId} {RuleName} ({Severity}, {Basis}) in {Outcome} command {Fingerprint} ({DurationMs} ms, query id {QueryId}) at {Node}: {Message} Fix: {Suggestion} SQL: {Sql}")]
+    public static partial void Finding(ILogger logger, LogLevel level, string ruleId, string ruleName, RuleSeverity severity, FindingBasis basis, string fingerprint, string? queryId, long durationMs, string outcome, string node, string message, string suggestion, string sql);
 
     [LoggerMessage(EventId = QueryWatchEventId.MostExpensiveNode, Level = LogLevel.Warning,
         Message = "{Outcome} command {Fingerprint} ({DurationMs} ms, query id {QueryId}) raised no finding; its most expensive plan node is {Node} ({NodeType}, total cost {TotalCost}). SQL: {Sql}")]

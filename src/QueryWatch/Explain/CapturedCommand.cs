@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using QueryWatch.Rewrites;
+using QueryWatch.Rules;
 
 namespace QueryWatch.Explain;
 
@@ -22,4 +23,11 @@ internal sealed record CapturedCommand(
     string? Tag,
     ActivityContext ActivityContext,
     DateTimeOffset CapturedAt,
-    RewriteSettings? Rewrites = null);
+    RewriteSettings? Rewrites = null)
+{
+    /// <summary>Samples of the command's backend taken while it ran (live sampling); empty when none were taken.</summary>
+    public IReadOnlyList<ActivitySample> Samples { get; init; } = [];
+
+    /// <summary>The run as the rules weigh it: its duration, whether it finished, and its samples.</summary>
+    public ObservedRun Observed => new(Duration, Outcome is CommandOutcome.Slow or CommandOutcome.Failed, Samples);
+}

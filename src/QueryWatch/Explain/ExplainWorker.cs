@@ -105,7 +105,7 @@ internal sealed class ExplainWorker(
             var plan = await ExplainStatementAsync(command, statement, fingerprint, ct).ConfigureAwait(false);
             if (plan is null) continue;
             var statistics = await _advice.ReadStatisticsAsync(plan.Value.Plan, fingerprint, ct).ConfigureAwait(false);
-            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics);
+            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics, command.Observed);
             findings = await _advice.VerifyIndexesAsync(findings, statement, command.Parameters, fingerprint, ct).ConfigureAwait(false);
             _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity);
             if (findings.Count > 0) _reporter.ReportValues(command, fingerprint, statement.Text);

@@ -22,7 +22,7 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
             var level = Log.LevelOf(finding.Severity);
             if (logger.IsEnabled(level))
             {
-                Log.Finding(logger, level, finding.RuleId, finding.RuleName, finding.Severity, fingerprint.IdHex, queryId,
+                Log.Finding(logger, level, finding.RuleId, finding.RuleName, finding.Severity, finding.Basis, fingerprint.IdHex, queryId,
                     durationMs, outcome, finding.NodePath, finding.Message, finding.Suggestion, fingerprint.Normalized);
             }
 
@@ -31,6 +31,7 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
                 ["querywatch.rule_id"] = finding.RuleId,
                 ["querywatch.rule_name"] = finding.RuleName,
                 ["querywatch.severity"] = finding.Severity.ToString(),
+                ["querywatch.basis"] = finding.Basis.ToString(),
                 ["querywatch.node"] = finding.NodePath,
                 ["querywatch.fingerprint"] = fingerprint.IdHex,
             }));

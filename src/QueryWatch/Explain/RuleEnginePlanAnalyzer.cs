@@ -8,5 +8,6 @@ internal sealed class RuleEnginePlanAnalyzer(IDictionary<string, RuleOptions> ru
 {
     private readonly RuleEngine _engine = new(new Dictionary<string, RuleOptions>(rules, StringComparer.OrdinalIgnoreCase));
 
-    public IReadOnlyList<Finding> Analyze(Plan plan, string sql, ITableStatistics? statistics = null) => _engine.Analyze(plan, sql, statistics);
+    public IReadOnlyList<Finding> Analyze(Plan plan, string sql, ITableStatistics? statistics = null, ObservedRun? observed = null)
+        => _engine.Analyze(plan, sql, statistics, observed);
 }

@@ -6,6 +6,7 @@ namespace QueryWatch.Rules;
 /// What one rule found at one plan node. <see cref="Weight"/> is the node's share (0..1) of the
 /// plan's time (ANALYZE) or cost (estimated plans); findings are ranked by it.
 /// </summary>
+/// <see cref="Basis"/> says what it rests on (actual figures, estimates, the command's duration or samples, a probe).
 /// <see cref="Evidence"/> holds machine-readable figures (invariant culture, no separators) for the JSON output.
 internal sealed record Finding(
     string RuleId,
@@ -16,4 +17,5 @@ internal sealed record Finding(
     string Message,
     string Suggestion,
     IReadOnlyList<KeyValuePair<string, string>> Evidence,
-    double Weight);
+    double Weight,
+    FindingBasis Basis);

@@ -15,10 +15,11 @@ internal sealed class RuleContext
     private IPlanRule _rule = null!;
     private RuleOptions? _options;
 
-    internal RuleContext(Plan plan, string? sql, List<Finding> findings, ITableStatistics? statistics = null)
+    internal RuleContext(Plan plan, string? sql, List<Finding> findings, ITableStatistics? statistics = null, ObservedRun? observed = null)
     {
         Plan = plan;
         Statistics = statistics;
+        Observed = observed;
         Sql = SqlShape.Of(sql);
         _findings = findings;
         _totalTimeMs = Math.Max(plan.Root.InclusiveTimeMs ?? 0, plan.ExecutionTimeMs ?? 0);
@@ -36,6 +37,9 @@ internal sealed class RuleContext
     /// <summary>The server's figures on the plan's tables, when the caller had a connection; null otherwise.</summary>
     public ITableStatistics? Statistics { get; }
 
+    /// <summary>How the command this plan belongs to ran (duration, outcome, live samples), when known; null for a bare plan.</summary>
+    public ObservedRun? Observed { get; }
+
     /// <summary>The plan was taken with ANALYZE.</summary>
     public bool HasActuals => Plan.HasActuals;
 
@@ -52,11 +56,16 @@ internal sealed class RuleContext
         return _rule.DefaultThresholds.TryGetValue(name, out var fallback) ? fallback : 0;
     }
 
-    /// <summary>Records a finding at <paramref name="node"/>; <paramref name="severity"/> lowers or raises the rule's default for this one.</summary>
-    public void Report(PlanNode node, string message, string suggestion, IReadOnlyList<KeyValuePair<string, string>> evidence, RuleSeverity? severity = null)
+    /// <summary>
+    /// Records a finding at <paramref name="node"/>; <paramref name="severity"/> lowers or raises the rule's default for this one.
+    /// <paramref name="basis"/> defaults to what the plan itself is: <see cref="FindingBasis.Measured"/> with ANALYZE, else
+    /// <see cref="FindingBasis.Estimated"/>; a rule that weighed the duration, samples or a probe says so.
+    /// </summary>
+    public void Report(PlanNode node, string message, string suggestion, IReadOnlyList<KeyValuePair<string, string>> evidence, RuleSeverity? severity = null, FindingBasis? basis = null)
     {
         var effective = _options?.Severity ?? severity ?? _rule.DefaultSeverity;
-        _findings.Add(new Finding(_rule.Id, _rule.Name, effective, node, PlanPath.Of(node), message, suggestion, evidence, WeightOf(node)));
+        var rests = basis ?? (HasActuals ? FindingBasis.Measured : FindingBasis.Estimated);
+        _findings.Add(new Finding(_rule.Id, _rule.Name, effective, node, PlanPath.Of(node), message, suggestion, evidence, WeightOf(node), rests));
     }
 
     /// <summary>One evidence entry with a number in invariant form.</summary>

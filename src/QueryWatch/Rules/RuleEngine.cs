@@ -27,11 +27,12 @@ internal sealed class RuleEngine
     /// <param name="plan">The plan, from either EXPLAIN format.</param>
     /// <param name="sql">The statement's SQL, when known: some rules read it.</param>
     /// <param name="statistics">The server's table statistics when the caller holds a connection; rules that need them say less without.</param>
-    public IReadOnlyList<Finding> Analyze(Plan plan, string? sql = null, ITableStatistics? statistics = null)
+    /// <param name="observed">How the command ran (duration, outcome, live samples), when known.</param>
+    public IReadOnlyList<Finding> Analyze(Plan plan, string? sql = null, ITableStatistics? statistics = null, ObservedRun? observed = null)
     {
         ArgumentNullException.ThrowIfNull(plan);
         var findings = new List<Finding>();
-        var context = new RuleContext(plan, sql, findings, statistics);
+        var context = new RuleContext(plan, sql, findings, statistics, observed);
         foreach (var node in plan.Nodes)
         {
             foreach (var (rule, options) in _rules)
