@@ -18,7 +18,7 @@ public sealed class AnalyzeCommandTests
         Assert.Contains(lines, l => l.Contains("└─ Unique", StringComparison.Ordinal) && l.Contains("[QW001 warning]", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Parallel Index Scan using process_workeractivity_element_id_9a98b12a on process_workeractivity", StringComparison.Ordinal)
             && l.Contains("[QW002 warning]", StringComparison.Ordinal) && l.Contains("[QW014 warning]", StringComparison.Ordinal));
-        Assert.Contains("1. QW001 distinct-existence-check (warning)", run.Out, StringComparison.Ordinal);
+        Assert.Contains("1. QW001 distinct-existence-check (warning, estimated)", run.Out, StringComparison.Ordinal);
         Assert.Contains("fix: ", run.Out, StringComparison.Ordinal);
         Assert.DoesNotContain('\u001b', run.Out);
     }
@@ -37,6 +37,7 @@ public sealed class AnalyzeCommandTests
             Assert.False(string.IsNullOrWhiteSpace(first.GetProperty(name).GetString()), name);
         Assert.Equal(JsonValueKind.Object, first.GetProperty("evidence").ValueKind);
         Assert.Equal("warning", first.GetProperty("severity").GetString());
+        Assert.Equal("estimated", first.GetProperty("basis").GetString());
     }
 
     [Fact]
