@@ -13,7 +13,7 @@ internal static class ExplainConnectionSettings
     public const int ConnectTimeoutSeconds = 5;
 
     /// <summary>Seconds a command may wait on the client beyond the server-side statement_timeout.</summary>
-    public const int CommandTimeoutMarginSeconds = 5;
+    public const int CommandTimeoutMarginSeconds = 2;
 
     /// <summary>
     /// Milliseconds to wait for the server to answer a cancellation before the socket is closed
@@ -33,6 +33,18 @@ internal static class ExplainConnectionSettings
     /// <summary>How long stopping the pipeline waits for a worker stuck in a server call before abandoning it.</summary>
     public static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The longest a server call can hang before it fails: the command timeout, then Npgsql's cancel
+    /// request, which opens a new connection and waits for the server to close it, each up to the
+    /// connect timeout (measured through a stalled proxy: 6 s + 2 x 5 s), then the cancellation wait.
+    /// </summary>
+    public static TimeSpan StallBound(TimeSpan explainStatementTimeout)
+        => TimeSpan.FromSeconds(CommandTimeoutSeconds(explainStatementTimeout) + 2 * ConnectTimeoutSeconds)
+            + TimeSpan.FromMilliseconds(CancellationTimeoutMilliseconds);
+
+    private static int CommandTimeoutSeconds(TimeSpan explainStatementTimeout)
+        => (int)Math.Ceiling(explainStatementTimeout.TotalSeconds) + CommandTimeoutMarginSeconds;
+
     /// <summary>The worker's connection string: <paramref name="connectionString"/> with the worker's own settings.</summary>
     public static string For(string connectionString, TimeSpan explainStatementTimeout)
     {
@@ -43,7 +55,7 @@ internal static class ExplainConnectionSettings
             MaxPoolSize = 2,
             Timeout = ConnectTimeoutSeconds,
             // statement_timeout ends a slow EXPLAIN on the server; this ends one the server never answers.
-            CommandTimeout = (int)Math.Ceiling(explainStatementTimeout.TotalSeconds) + CommandTimeoutMarginSeconds,
+            CommandTimeout = CommandTimeoutSeconds(explainStatementTimeout),
             CancellationTimeout = CancellationTimeoutMilliseconds,
             KeepAlive = KeepAliveSeconds,
             TcpKeepAlive = true,
