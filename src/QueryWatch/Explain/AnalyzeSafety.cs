@@ -13,9 +13,11 @@ namespace QueryWatch.Explain;
 /// </summary>
 internal static class AnalyzeSafety
 {
-    // Volatile only because their result varies: no state outside the statement changes. Matched in
-    // pg_catalog only, so a user's function of the same name is still judged by its declaration.
-    private static readonly string[] s_harmless = ["random", "random_normal", "clock_timestamp", "timeofday", "gen_random_uuid"];
+    // Volatile only because their result varies, or (pg_sleep) because they take time, which
+    // statement_timeout bounds: no state outside the statement changes. Matched in pg_catalog only,
+    // so a user's function of the same name is still judged by its declaration.
+    private static readonly string[] s_harmless = ["random", "random_normal", "clock_timestamp", "timeofday", "gen_random_uuid",
+        "pg_sleep", "pg_sleep_for", "pg_sleep_until"];
 
     // Casts, type I/O and domain checks run without a name in the deparsed plan (an implicit cast is
     // not printed at all), so any volatile one in the database refuses ANALYZE everywhere; PostgreSQL

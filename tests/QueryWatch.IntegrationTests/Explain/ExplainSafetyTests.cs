@@ -15,7 +15,7 @@ public sealed class ExplainSafetyTests(PostgresFixture postgres)
 
     private static Action<QueryWatchOptions> Analyzing => o =>
     {
-        // Every command counts as slow: no pg_sleep (itself volatile) is needed to be captured.
+        // Every command counts as slow, so no slow statement is needed to be captured.
         o.SlowCommandThreshold = TimeSpan.FromTicks(1);
         o.ExplainAnalyze = true;
     };
