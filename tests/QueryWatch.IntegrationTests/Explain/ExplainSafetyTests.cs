@@ -147,16 +147,11 @@ public sealed class ExplainSafetyTests(PostgresFixture postgres)
         Assert.Empty(db.Events(QueryWatchEventId.ExplainFailed));
     }
 
-    [Theory]
-    [InlineData("")]
-    [InlineData(";Command Timeout=0;Cancellation Timeout=0")]
-    public async Task Stalled_explain_connection_warns_within_the_workers_timeout_and_stop_returns_in_bound(string appSettings)
+    /// <summary>A database whose worker explains through <paramref name="proxy"/>, with <paramref name="appSettings"/> in the string it copies.</summary>
+    private async Task<WatchedDatabase> StallableAsync(StallingProxy proxy, string appSettings, TimeSpan statementTimeout)
     {
-        var cluster = new NpgsqlConnectionStringBuilder(postgres.ConnectionString);
-        await using var proxy = new StallingProxy(cluster.Host!, cluster.Port);
-        var explainAt = new NpgsqlConnectionStringBuilder(postgres.ConnectionString + appSettings) { Port = proxy.Port, Host = "127.0.0.1" };
-        var statementTimeout = TimeSpan.FromSeconds(1);
-        await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_stall", o =>
+        var explainAt = new NpgsqlConnectionStringBuilder(postgres.ConnectionString + appSettings) { Host = "127.0.0.1", Port = proxy.Port };
+        var db = await WatchedDatabase.CreateAsync(postgres, "qw_stall", o =>
         {
             o.SlowCommandThreshold = TimeSpan.FromTicks(1);
             o.ExplainCooldown = TimeSpan.Zero;
@@ -164,6 +159,23 @@ public sealed class ExplainSafetyTests(PostgresFixture postgres)
             o.ExplainConnectionString = explainAt.ConnectionString;
         });
         explainAt.Database = new NpgsqlConnectionStringBuilder(db.ConnectionString).Database;
+        return db;
+    }
+
+    private StallingProxy NewProxy()
+    {
+        var cluster = new NpgsqlConnectionStringBuilder(postgres.ConnectionString);
+        return new StallingProxy(cluster.Host!, cluster.Port);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(";Command Timeout=0;Cancellation Timeout=0;Timeout=0")]
+    public async Task Stalled_explain_connection_warns_within_the_workers_own_timeout(string appSettings)
+    {
+        await using var proxy = NewProxy();
+        var statementTimeout = TimeSpan.FromSeconds(1);
+        await using var db = await StallableAsync(proxy, appSettings, statementTimeout);
         await using var context = db.NewContext();
         await context.Items.CountAsync(Ct);
         await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
@@ -172,16 +184,30 @@ public sealed class ExplainSafetyTests(PostgresFixture postgres)
         var stalledAt = Stopwatch.GetTimestamp();
         await context.Items.Where(i => i.Id > 5).CountAsync(Ct);
 
-        // The worker's own bound: its command timeout, then the cancellation it waits for.
         var bound = ExplainConnectionSettings.StallBound(statementTimeout) + TimeSpan.FromSeconds(2);
         await db.WaitForAsync(QueryWatchEventId.ExplainUnavailable, timeout: bound + TimeSpan.FromSeconds(10));
-        Assert.True(Stopwatch.GetElapsedTime(stalledAt) < bound, $"warned after {Stopwatch.GetElapsedTime(stalledAt)}: " + string.Join("\n", db.Logs.GetSnapshot().Select(r => $"{r.Timestamp:HH:mm:ss.fff} {r.Id.Id} {r.Message}")));
+        Assert.True(Stopwatch.GetElapsedTime(stalledAt) < bound, $"warned after {Stopwatch.GetElapsedTime(stalledAt)}");
+    }
 
-        // Stalled again, mid-explain: stopping returns within its bound.
-        await context.Items.Where(i => i.Id > 6).CountAsync(Ct);
-        await Task.Delay(500, Ct);
+    [Theory]
+    [InlineData("")]
+    [InlineData(";Command Timeout=0;Cancellation Timeout=0;Timeout=0")]
+    public async Task Stopping_returns_within_its_bound_while_an_explain_hangs(string appSettings)
+    {
+        await using var proxy = NewProxy();
+        await using var db = await StallableAsync(proxy, appSettings, TimeSpan.FromSeconds(1));
+        await using var context = db.NewContext();
+        await context.Items.CountAsync(Ct);
+        await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
+        var pipeline = Assert.IsType<ExplainPipeline>(db.Pipeline);
+
+        proxy.Stall();
+        await context.Items.Where(i => i.Id > 5).CountAsync(Ct);
+        await Task.Delay(1000, Ct);
+        Assert.Empty(db.Events(QueryWatchEventId.ExplainUnavailable)); // still inside the stalled call
+
         var stopping = Stopwatch.GetTimestamp();
-        await Assert.IsType<ExplainPipeline>(db.Pipeline).StopAsync(Ct);
+        await pipeline.StopAsync(Ct);
         Assert.True(Stopwatch.GetElapsedTime(stopping) < ExplainConnectionSettings.StopTimeout + TimeSpan.FromSeconds(1),
             $"stop took {Stopwatch.GetElapsedTime(stopping)}");
     }
