@@ -10,11 +10,11 @@ internal static partial class Log
     public static partial void ExplainAnalyzeSkippedForVolatileFunctions(ILogger logger, string fingerprint, string volatileFunctions);
 
     [LoggerMessage(EventId = QueryWatchEventId.ExplainGenericPlan, Level = LogLevel.Debug,
-        Message = "Command {Fingerprint}: {UnboundCount} captured parameters cannot be bound again; explained with GENERIC_PLAN on PostgreSQL {ServerVersion}")]
+        Message = "Command {Fingerprint}: {UnboundCount} captured parameters cannot be bound again; explained as a generic plan (PREPARE, plan_cache_mode = force_generic_plan) on PostgreSQL {ServerVersion}")]
     public static partial void ExplainGenericPlan(ILogger logger, string fingerprint, int unboundCount, string serverVersion);
 
     [LoggerMessage(EventId = QueryWatchEventId.ExplainParametersUnbound, Level = LogLevel.Information,
-        Message = "Command {Fingerprint} was not explained: {UnboundCount} captured parameters cannot be bound again and PostgreSQL {ServerVersion} has no EXPLAIN (GENERIC_PLAN), which needs 16 or later")]
+        Message = "Command {Fingerprint} was not explained: {UnboundCount} captured parameters cannot be bound again and PostgreSQL {ServerVersion} cannot plan without them (plan_cache_mode needs 12 or later)")]
     public static partial void ExplainParametersUnbound(ILogger logger, string fingerprint, int unboundCount, string serverVersion);
 
     [LoggerMessage(EventId = QueryWatchEventId.ExplainSessionResetFailed, Level = LogLevel.Debug,

@@ -55,7 +55,7 @@ internal static class CommandCapture
     /// <summary>
     /// False for a sent parameter whose captured value cannot be sent again as the application sent it:
     /// a stream or reader was consumed (and may be disposed) by the application's own command.
-    /// Such a command is explained with GENERIC_PLAN where the server has it (issue #11).
+    /// Such a command is explained as a generic plan, without values (issue #11).
     /// </summary>
     public static bool CanRebind(CapturedParameter captured)
         => captured.Value is not (System.IO.Stream or System.IO.TextReader);

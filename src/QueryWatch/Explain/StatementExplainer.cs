@@ -24,7 +24,7 @@ internal sealed class StatementExplainer(NpgsqlDataSource dataSource, TimeSpan s
     {
         var explained = await ExplainStatementAsync(statement, parameters, analyze, ct).ConfigureAwait(false);
         return explained.Json ?? throw new InvalidOperationException(
-            "captured parameters cannot be bound and PostgreSQL " + explained.ServerVersion + " has no EXPLAIN (GENERIC_PLAN)");
+            "captured parameters cannot be bound and PostgreSQL " + explained.ServerVersion + " cannot plan without them (plan_cache_mode needs 12 or later)");
     }
 
     /// <summary>Explains <paramref name="statement"/>, with ANALYZE when asked and safe.</summary>
@@ -70,21 +70,25 @@ internal sealed class StatementExplainer(NpgsqlDataSource dataSource, TimeSpan s
 
             if (unbound > 0)
             {
-                var generic = await RunAsync(connection, transaction, ExplainText.Prefix(analyze: false, genericPlan: true)
-                    + ExplainText.WithPositionalPlaceholders(statement.Text, parameters), [], ct).ConfigureAwait(false);
+                var (prepare, explainGeneric) = ExplainText.GenericPlan(statement.Text, parameters);
+                var setGeneric = new NpgsqlCommand("SET LOCAL plan_cache_mode = force_generic_plan", connection, transaction);
+                await using (setGeneric.ConfigureAwait(false)) await setGeneric.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                var prepared = new NpgsqlCommand(prepare, connection, transaction);
+                await using (prepared.ConfigureAwait(false)) await prepared.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+                var generic = await RunAsync(connection, transaction, explainGeneric, [], ct).ConfigureAwait(false);
                 await transaction.RollbackAsync(ct).ConfigureAwait(false);
                 return new StatementExplanation(generic, Analyzed: false, unbound, serverVersion, []);
             }
 
             // The estimated plan first: it names every function ANALYZE would run, views and
             // inlined functions expanded, and is the answer when ANALYZE is not safe.
-            var json = await RunAsync(connection, transaction, ExplainText.Prefix(analyze: false, genericPlan: false) + statement.Text, parameters, ct).ConfigureAwait(false);
+            var json = await RunAsync(connection, transaction, ExplainText.Prefix(analyze: false) + statement.Text, parameters, ct).ConfigureAwait(false);
             IReadOnlyList<string> unsafeCalls = [];
             if (analyze)
             {
                 unsafeCalls = await AnalyzeSafety.FindUnsafeCallsAsync(connection, transaction, json, ct).ConfigureAwait(false);
                 if (unsafeCalls.Count == 0)
-                    json = await RunAsync(connection, transaction, ExplainText.Prefix(analyze: true, genericPlan: false) + statement.Text, parameters, ct).ConfigureAwait(false);
+                    json = await RunAsync(connection, transaction, ExplainText.Prefix(analyze: true) + statement.Text, parameters, ct).ConfigureAwait(false);
             }
 
             await transaction.RollbackAsync(ct).ConfigureAwait(false);
@@ -145,7 +149,7 @@ internal sealed class StatementExplainer(NpgsqlDataSource dataSource, TimeSpan s
 /// <summary>The outcome of one statement's EXPLAIN.</summary>
 /// <param name="Json">The plan in PostgreSQL's JSON format; null when the statement could not be explained (see <paramref name="UnboundParameters"/>).</param>
 /// <param name="Analyzed">True when the plan carries ANALYZE's actual figures.</param>
-/// <param name="UnboundParameters">Captured parameters that could not be bound again: the plan is generic, or absent before PostgreSQL 16.</param>
+/// <param name="UnboundParameters">Captured parameters that could not be bound again: the plan is generic, or absent before PostgreSQL 12.</param>
 /// <param name="ServerVersion">The explain server's version.</param>
 /// <param name="UnsafeCalls">What kept ANALYZE from running: volatile or unresolved functions of the plan.</param>
 internal sealed record StatementExplanation(string? Json, bool Analyzed, int UnboundParameters, Version ServerVersion, IReadOnlyList<string> UnsafeCalls);

@@ -133,18 +133,22 @@ public sealed class ExplainSafetyTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task Parameter_that_cannot_be_bound_again_is_said_to_need_generic_plan_before_PostgreSQL_16()
+    public async Task Parameter_that_cannot_be_bound_again_is_explained_as_a_generic_plan()
     {
         await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_unbound", o => o.SlowCommandThreshold = TimeSpan.FromTicks(1));
         await using var context = db.NewContext();
         var stream = new MemoryStream([1, 2, 3]);
 
-        await context.Database.ExecuteSqlRawAsync("SELECT length(@p)", [new NpgsqlParameter("p", NpgsqlDbType.Bytea) { Value = stream }], Ct);
+        await context.Database.ExecuteSqlRawAsync("SELECT count(*) FROM items WHERE name = @n AND length(@p) > 0",
+            [new NpgsqlParameter("n", "item 7"), new NpgsqlParameter("p", NpgsqlDbType.Bytea) { Value = stream }], Ct);
 
-        var unbound = await db.WaitForAsync(QueryWatchEventId.ExplainParametersUnbound);
-        Assert.Equal("1", unbound.GetStructuredStateValue("UnboundCount"));
-        Assert.StartsWith("15.", unbound.GetStructuredStateValue("ServerVersion"), StringComparison.Ordinal);
+        var generic = await db.WaitForAsync(QueryWatchEventId.ExplainGenericPlan);
+        Assert.Equal("1", generic.GetStructuredStateValue("UnboundCount"));
+        Assert.StartsWith("15.", generic.GetStructuredStateValue("ServerVersion"), StringComparison.Ordinal);
+        var explained = await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
+        Assert.Equal("False", explained.GetStructuredStateValue("Analyze"));
         Assert.Empty(db.Events(QueryWatchEventId.ExplainFailed));
+        Assert.Empty(db.Events(QueryWatchEventId.ExplainParametersUnbound));
     }
 
     /// <summary>A database whose worker explains through <paramref name="proxy"/>, with <paramref name="appSettings"/> in the string it copies.</summary>

@@ -12,22 +12,40 @@ public sealed class ExplainTextTests
         => new(name, value, NpgsqlDbType.Integer, null, DbType.Int32, ParameterDirection.Input);
 
     [Theory]
-    [InlineData(15, false)]
-    [InlineData(16, true)]
-    [InlineData(17, true)]
-    public void Generic_plan_is_used_only_from_PostgreSQL_16(int major, bool expected)
+    [InlineData(11, false)]
+    [InlineData(12, true)]
+    [InlineData(15, true)]
+    public void Generic_plan_needs_plan_cache_mode_from_PostgreSQL_12(int major, bool expected)
     {
         Assert.Equal(expected, ExplainText.SupportsGenericPlan(new Version(major, 0)));
     }
 
     [Theory]
-    [InlineData(false, false, "EXPLAIN (FORMAT JSON, VERBOSE, SETTINGS)\n")]
-    [InlineData(true, false, "EXPLAIN (FORMAT JSON, VERBOSE, SETTINGS, ANALYZE, BUFFERS)\n")]
-    [InlineData(false, true, "EXPLAIN (GENERIC_PLAN, FORMAT JSON, VERBOSE, SETTINGS)\n")]
-    [InlineData(true, true, "EXPLAIN (GENERIC_PLAN, FORMAT JSON, VERBOSE, SETTINGS)\n")]
-    public void Generic_plan_prefix_never_carries_analyze(bool analyze, bool genericPlan, string expected)
+    [InlineData(false, "EXPLAIN (FORMAT JSON, VERBOSE, SETTINGS)\n")]
+    [InlineData(true, "EXPLAIN (FORMAT JSON, VERBOSE, SETTINGS, ANALYZE, BUFFERS)\n")]
+    public void Prefix_adds_analyze_only_when_asked(bool analyze, string expected)
     {
-        Assert.Equal(expected, ExplainText.Prefix(analyze, genericPlan));
+        Assert.Equal(expected, ExplainText.Prefix(analyze));
+    }
+
+    [Fact]
+    public void Generic_plan_prepares_with_the_captured_types_and_executes_on_nulls_without_analyze()
+    {
+        var bytes = new CapturedParameter("@p1", new MemoryStream(), NpgsqlDbType.Bytea, null, DbType.Binary, ParameterDirection.Input);
+        var untyped = new CapturedParameter("p0", 3, null, null, DbType.Int32, ParameterDirection.Input);
+
+        var (prepare, explain) = ExplainText.GenericPlan("SELECT length(@p1) WHERE @p0 > 1", [untyped, bytes]);
+
+        Assert.Equal("PREPARE querywatch_generic (bytea, unknown) AS\nSELECT length($1) WHERE $2 > 1", prepare);
+        Assert.Equal("EXPLAIN (FORMAT JSON, VERBOSE, SETTINGS)\nEXECUTE querywatch_generic (NULL, NULL)", explain);
+    }
+
+    [Fact]
+    public void A_type_name_that_could_end_the_prepare_is_left_for_the_server_to_infer()
+    {
+        var hostile = new CapturedParameter("p0", null, null, "int); DROP TABLE t; --", DbType.Int32, ParameterDirection.Input);
+
+        Assert.StartsWith("PREPARE querywatch_generic (unknown) AS", ExplainText.GenericPlan("SELECT @p0", [hostile]).Prepare, StringComparison.Ordinal);
     }
 
     [Fact]
