@@ -49,6 +49,8 @@ internal sealed class BetProbeRunner(NpgsqlDataSource dataSource, TimeSpan timeo
                 if (probe is null) return ProbeOutcome.Refused(refusal);
                 var parameters = ProbeBuilder.BindParameters(statement, captured, probe.ParameterCount);
                 if (parameters is null) return ProbeOutcome.Refused(ProbeRefusal.Parameter);
+                if (await AnyVolatileOperatorAsync(connection, transaction, probe.Operators, ct).ConfigureAwait(false))
+                    return ProbeOutcome.Refused(ProbeRefusal.VolatileOperator);
 
                 var command = new NpgsqlCommand(probe.Sql, connection, transaction) { CommandTimeout = CommandTimeoutSeconds() };
                 await using (command.ConfigureAwait(false))
@@ -108,6 +110,23 @@ internal sealed class BetProbeRunner(NpgsqlDataSource dataSource, TimeSpan timeo
 
                 return keys.Count == 0 ? null : new ProbeIndexOrder(keys, btree, predicate);
             }
+        }
+    }
+
+    /// <summary>
+    /// An operator is a function call in disguise. By name alone (whatever its argument types), so that
+    /// any volatile function behind one of these operators refuses the probe: built-in ones are immutable or stable.
+    /// </summary>
+    private static async Task<bool> AnyVolatileOperatorAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<string> operators, CancellationToken ct)
+    {
+        if (operators.Count == 0) return false;
+        var command = new NpgsqlCommand(
+            "SELECT EXISTS (SELECT FROM pg_operator o JOIN pg_proc p ON p.oid = o.oprcode WHERE o.oprname = ANY($1) AND p.provolatile = 'v')",
+            connection, transaction);
+        await using (command.ConfigureAwait(false))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = operators.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
+            return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is true;
         }
     }
 

@@ -46,7 +46,7 @@ internal sealed class BetProbes(NpgsqlDataSource dataSource, QueryWatchOptions o
             {
                 if (done.Count >= MaxProbesPerStatement)
                 {
-                    Skipped(finding, fingerprint, ProbeRefusal.Shape);
+                    Skipped(finding, fingerprint, ProbeRefusal.Budget);
                     continue;
                 }
 

@@ -55,7 +55,7 @@ internal static class ProbeBuilder
     /// </summary>
     public static BetProbe? Build(ProbeTarget target, ProbeIndexOrder? order, bool hasSubPlans, out ProbeRefusal refusal)
     {
-        var parameters = new SortedSet<int>();
+        var found = new Collected();
         var walked = target.Walked;
         if (!TryRelation(walked, out var walkedFrom, out var walkedAlias))
         {
@@ -66,7 +66,7 @@ internal static class ProbeBuilder
         string[] walkedAliases = [walkedAlias];
         var walkedConditions = new List<string>();
         // The rows the walk reads: its index range (Index Cond) and, for a partial index, the index's predicate.
-        if (!AddCondition(walkedConditions, walked.IndexCond, walkedAliases, parameters, out refusal)) return null;
+        if (!AddCondition(walkedConditions, walked.IndexCond, walkedAliases, found, out refusal)) return null;
         var orderBy = "";
         if (target.OrderIndex is not null)
         {
@@ -76,7 +76,7 @@ internal static class ProbeBuilder
                 return null;
             }
 
-            if (order.Predicate is not null && !AddCondition(walkedConditions, order.Predicate, [], parameters, out refusal, bareColumns: true)) return null;
+            if (order.Predicate is not null && !AddCondition(walkedConditions, order.Predicate, [], found, out refusal, bareColumns: true)) return null;
             orderBy = " ORDER BY " + OrderBy(walkedAlias, order.Keys, backward: walked.ScanDirection == "Backward");
         }
         else if (walked.NodeType != "Seq Scan")
@@ -89,7 +89,7 @@ internal static class ProbeBuilder
         IReadOnlyList<string> filterColumns;
         if (target.Shape == BetShape.IndexWalk)
         {
-            if (!Accept(walked.Filter, walkedAliases, parameters, out refusal)) return null;
+            if (!Accept(walked.Filter, walkedAliases, found, out refusal)) return null;
             filterColumns = Columns(walked.Filter);
             sql = string.Create(CultureInfo.InvariantCulture,
                 $"SELECT count(*) FILTER (WHERE probe.{PassedColumn}) AS passed, count(*) AS read FROM (SELECT ({walked.Filter}) AS {PassedColumn} FROM {walkedFrom}{Where(walkedConditions)}{orderBy} LIMIT {ProbeRows}) AS probe");
@@ -97,7 +97,7 @@ internal static class ProbeBuilder
         else
         {
             // The outer rows the loop receives are those passing the outer scan's own Filter too.
-            if (!AddCondition(walkedConditions, walked.Filter, walkedAliases, parameters, out refusal)) return null;
+            if (!AddCondition(walkedConditions, walked.Filter, walkedAliases, found, out refusal)) return null;
             var inner = target.Inner!;
             if (!TryRelation(inner, out var innerFrom, out var innerAlias) || innerAlias == walkedAlias)
             {
@@ -107,9 +107,9 @@ internal static class ProbeBuilder
 
             string[] both = [innerAlias, walkedAlias];
             var innerConditions = new List<string>();
-            if (!AddCondition(innerConditions, inner.IndexCond ?? inner.RecheckCond, both, parameters, out refusal)
-                || !AddCondition(innerConditions, target.Loop?.JoinFilter, both, parameters, out refusal)) return null;
-            if (!Accept(inner.Filter, both, parameters, out refusal)) return null;
+            if (!AddCondition(innerConditions, inner.IndexCond ?? inner.RecheckCond, both, found, out refusal)
+                || !AddCondition(innerConditions, target.Loop?.JoinFilter, both, found, out refusal)) return null;
+            if (!Accept(inner.Filter, both, found, out refusal)) return null;
             innerConditions.Add("(" + inner.Filter + ")");
             filterColumns = Columns(inner.Filter);
             var quotedOuter = ProbeExpression.Quote(walkedAlias);
@@ -118,14 +118,14 @@ internal static class ProbeBuilder
         }
 
         // PostgreSQL before 16 prints SubPlan and InitPlan outputs as $n too: with any in the plan, a $n is ambiguous.
-        if (parameters.Count > 0 && hasSubPlans)
+        if (found.Parameters.Count > 0 && hasSubPlans)
         {
             refusal = ProbeRefusal.Parameter;
             return null;
         }
 
         refusal = ProbeRefusal.None;
-        return new BetProbe(sql, parameters.Count == 0 ? 0 : parameters.Max, target, filterColumns);
+        return new BetProbe(sql, found.Parameters.Count == 0 ? 0 : found.Parameters.Max, target, filterColumns, found.Operators);
     }
 
     /// <summary>
@@ -225,18 +225,18 @@ internal static class ProbeBuilder
         return true;
     }
 
-    private static bool Accept(string? expression, IReadOnlyCollection<string> aliases, ISet<int> parameters, out ProbeRefusal refusal, bool bareColumns = false)
+    private static bool Accept(string? expression, IReadOnlyCollection<string> aliases, Collected found, out ProbeRefusal refusal, bool bareColumns = false)
     {
-        refusal = ProbeExpression.Check(expression, aliases, parameters, bareColumns);
+        refusal = ProbeExpression.Check(expression, aliases, found.Parameters, bareColumns, found.Operators);
         return refusal == ProbeRefusal.None;
     }
 
     /// <summary>Adds a condition that may be absent; false (with the reason) when it is present and unsafe.</summary>
-    private static bool AddCondition(List<string> conditions, string? expression, IReadOnlyCollection<string> aliases, ISet<int> parameters, out ProbeRefusal refusal, bool bareColumns = false)
+    private static bool AddCondition(List<string> conditions, string? expression, IReadOnlyCollection<string> aliases, Collected found, out ProbeRefusal refusal, bool bareColumns = false)
     {
         refusal = ProbeRefusal.None;
         if (expression is null) return true;
-        if (!Accept(expression, aliases, parameters, out refusal, bareColumns)) return false;
+        if (!Accept(expression, aliases, found, out refusal, bareColumns)) return false;
         conditions.Add("(" + expression + ")");
         return true;
     }
@@ -279,5 +279,12 @@ internal static class ProbeBuilder
         }
 
         return false;
+    }
+
+    /// <summary>What the conditions copied so far use: <c>$n</c> placeholders and operators.</summary>
+    private sealed class Collected
+    {
+        public SortedSet<int> Parameters { get; } = [];
+        public SortedSet<string> Operators { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -36,8 +36,10 @@ internal static class ProbeExpression
     /// <see cref="ProbeRefusal.None"/> when <paramref name="expression"/> may be copied into a probe, else why not; <paramref name="parameters"/>
     /// receives the numbers of the <c>$n</c> placeholders it holds. <paramref name="bareColumns"/> accepts
     /// unqualified column names (an index predicate, which <c>pg_get_expr</c> prints without an alias).
+    /// <paramref name="operators"/> receives the operators it uses: each calls a function, which the runner
+    /// checks in the catalog is not volatile before the probe is sent.
     /// </summary>
-    public static ProbeRefusal Check(string? expression, IReadOnlyCollection<string> aliases, ISet<int> parameters, bool bareColumns = false)
+    public static ProbeRefusal Check(string? expression, IReadOnlyCollection<string> aliases, ISet<int> parameters, bool bareColumns = false, ISet<string>? operators = null)
     {
         if (string.IsNullOrWhiteSpace(expression)) return ProbeRefusal.Expression;
         var tokens = new List<SqlToken>();
@@ -55,7 +57,10 @@ internal static class ProbeExpression
             var word = token.Text(text);
             switch (token.Kind)
             {
-                case SqlTokenKind.Number or SqlTokenKind.String or SqlTokenKind.Operator:
+                case SqlTokenKind.Number or SqlTokenKind.String:
+                    break;
+                case SqlTokenKind.Operator:
+                    operators?.Add(word.ToString());
                     break;
                 case SqlTokenKind.Parameter:
                     if (word.Length < 2 || word[0] != '$' || !int.TryParse(word[1..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number < 1)

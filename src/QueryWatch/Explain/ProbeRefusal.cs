@@ -29,4 +29,10 @@ internal enum ProbeRefusal
 
     /// <summary>The walked index's order cannot be restated (not a b-tree, an expression key, not found).</summary>
     IndexOrder,
+
+    /// <summary>An operator the condition uses is implemented by a volatile function (it could have side effects).</summary>
+    VolatileOperator,
+
+    /// <summary>The statement's probes are spent (a few per statement at most).</summary>
+    Budget,
 }

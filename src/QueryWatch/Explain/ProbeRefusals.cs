@@ -14,6 +14,8 @@ internal static class ProbeRefusals
         ProbeRefusal.Expression => "expression",
         ProbeRefusal.Parameter => "parameter",
         ProbeRefusal.IndexOrder => "index_order",
+        ProbeRefusal.VolatileOperator => "volatile_operator",
+        ProbeRefusal.Budget => "budget",
         _ => "other",
     };
 }

@@ -69,7 +69,7 @@ public sealed class BetProbeTests(PostgresFixture postgres)
         // An operator that is slow only on QueryWatch's own connection: the application's query is quick,
         // the probe's 10,000 evaluations would take 500 s.
         await db.ExecuteAsync("""
-            CREATE FUNCTION slow_int_eq(a int, b int) RETURNS boolean LANGUAGE plpgsql AS $$
+            CREATE FUNCTION slow_int_eq(a int, b int) RETURNS boolean LANGUAGE plpgsql STABLE AS $$
             BEGIN
                 IF current_setting('application_name') = 'QueryWatch explain' THEN PERFORM pg_sleep(0.05); END IF;
                 RETURN a = b;
@@ -111,6 +111,27 @@ public sealed class BetProbeTests(PostgresFixture postgres)
         Assert.Empty(db.Events(QueryWatchEventId.ProbeMeasured));
         Assert.Equal(callsByTheApplication, await db.ScalarAsync<long>("SELECT last_value FROM calls"));
         Assert.True(probes.Count("skipped", "function_call") >= 1);
+    }
+
+    [Fact]
+    public async Task Operator_backed_by_a_volatile_function_is_never_probed()
+    {
+        await using var db = await CreateAsync(postgres, "qw_probe_operator");
+        await db.ExecuteAsync("""
+            CREATE SEQUENCE calls;
+            CREATE FUNCTION counted_eq(a int, b int) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN PERFORM nextval('calls'); RETURN a = b; END $$;
+            CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = counted_eq);
+            """);
+        await using var context = db.NewContext();
+
+        await context.Database.SqlQueryRaw<long>("SELECT id AS \"Value\" FROM events WHERE status === 7 ORDER BY created_at LIMIT 10").ToListAsync(Ct);
+        var callsByTheApplication = await db.ScalarAsync<long>("SELECT last_value FROM calls");
+
+        var skipped = await db.WaitForAsync(QueryWatchEventId.ProbeSkipped);
+        await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
+        Assert.Equal("volatile_operator", skipped.GetStructuredStateValue("Reason"));
+        Assert.Empty(db.Events(QueryWatchEventId.ProbeMeasured));
+        Assert.Equal(callsByTheApplication, await db.ScalarAsync<long>("SELECT last_value FROM calls"));
     }
 
     [Theory]

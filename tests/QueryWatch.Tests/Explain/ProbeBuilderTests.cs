@@ -47,6 +47,7 @@ public sealed class ProbeBuilderTests
             probe!.Sql);
         Assert.Equal(0, probe.ParameterCount);
         Assert.Equal(["status"], probe.FilterColumns);
+        Assert.Equal(["="], probe.Operators);
     }
 
     [Fact]
