@@ -55,6 +55,7 @@ public sealed class BetProbeTests(PostgresFixture postgres)
         TestContext.Current.TestOutputHelper?.WriteLine(finding.Message);
         Assert.Equal("Probed", finding.GetStructuredStateValue("Basis"));
         var probe = await db.WaitForAsync(QueryWatchEventId.ProbeMeasured);
+        TestContext.Current.TestOutputHelper?.WriteLine(probe.Message);
         Assert.Equal("QW014", probe.GetStructuredStateValue("RuleId"));
         Assert.Equal("0", probe.GetStructuredStateValue("Passed"));
         Assert.Equal("10000", probe.GetStructuredStateValue("Read"));
