@@ -123,16 +123,19 @@ internal sealed class BetProbes(NpgsqlDataSource dataSource, QueryWatchOptions o
         var order = target.OrderIndex is { } index ? $" in {index} order" : " as a sequential scan reads them";
         var columns = probe.FilterColumns.Count == 0 ? "" : " on " + string.Join(", ", probe.FilterColumns);
         var first = result.Read < ProbeBuilder.ProbeRows ? $"the {RuleText.Count(result.Read)} rows" : $"the first {RuleText.Count(result.Read)} rows";
+        // Against the Limit the walk serves: fewer passing rows than it wants means the bet is lost for these values.
+        var wanted = target.Limit?.PlanRows is not { } rows ? ""
+            : result.Passed < rows ? $", fewer than the {RuleText.Count(rows)} the Limit wants"
+            : $", enough for the Limit's {RuleText.Count(rows)}: with these values the bet holds";
         string figure;
         if (target.Shape == BetShape.IndexWalk)
         {
-            var wanted = target.Limit?.PlanRows is { } rows && result.Passed < rows ? $", fewer than the {RuleText.Count(rows)} the Limit wants" : "";
             figure = $"Probed: of {first} of {walked}{order}, {RuleText.Count(result.Passed)} pass the Filter{columns}{wanted}.";
         }
         else
         {
             var inner = NodeFacts.Table(target.Inner) ?? target.Inner?.RelationName ?? "the inner table";
-            figure = $"Probed: of {first} of {walked}{order}, {RuleText.Count(result.Passed)} join a row of {inner} that passes its Filter{columns}.";
+            figure = $"Probed: of {first} of {walked}{order}, {RuleText.Count(result.Passed)} join a row of {inner} that passes its Filter{columns}{wanted}.";
         }
 
         return finding with

@@ -217,4 +217,23 @@ public sealed class ProbeBuilderTests
     {
         Assert.Equal(Enum.Parse<ProbeRefusal>(expected), ProbeExpression.Check(expression, ["t"], new HashSet<int>()));
     }
+
+    [Fact]
+    public void Measured_figure_makes_the_finding_probed_with_its_counts_as_evidence_and_no_value_in_its_message()
+    {
+        var (plan, statement) = Load("nested-loop-inner-filter");
+        var finding = At(Node(plan, "Index Scan", "pipelines"), "QW004");
+        var target = ProbeBuilder.Locate(finding, plan, statement, out _);
+        var probe = ProbeBuilder.Build(target!, new([new ProbeIndexKey("expire_at", false, false)], true, null), false, out _);
+
+        var measured = BetProbes.WithFigure(finding, probe!, new ProbeResult(0, 10_000, TimeSpan.FromMilliseconds(12)));
+
+        Assert.Equal(FindingBasis.Probed, measured.Basis);
+        Assert.Equal(
+            [new("probedRowsRead", "10000"), new("probedRowsPassed", "0"), new("probedOrder", "artifacts_expire_at"), new("probeMs", "12")],
+            measured.Evidence);
+        Assert.StartsWith(finding.Message, measured.Message);
+        Assert.DoesNotContain("2030-01-01", measured.Message);
+        Assert.DoesNotContain("locked = 0", measured.Message);
+    }
 }
