@@ -91,6 +91,18 @@ public sealed class ProbeBuilderTests
     }
 
     [Fact]
+    public void Finding_at_a_limit_over_a_nested_loop_finds_the_loop_and_the_limit_it_serves()
+    {
+        var (plan, statement) = Load("nested-loop-inner-filter");
+        var target = ProbeBuilder.Locate(At(plan.Root, "QW025"), plan, statement, out _);
+
+        Assert.Equal(BetShape.NestedLoop, target!.Shape);
+        Assert.Same(Node(plan, "Nested Loop"), target.Loop);
+        Assert.Equal("pipelines", target.Inner!.RelationName);
+        Assert.Same(plan.Root, target.Limit);
+    }
+
+    [Fact]
     public void Nested_loop_over_a_sequential_scan_reads_without_an_order_and_keeps_the_outer_filter()
     {
         var (plan, statement) = Load("nested-loop-seq-outer");
