@@ -249,23 +249,29 @@ internal static class FindingRedactor
             if (string.IsNullOrEmpty(text)) return text;
             var ddl = DdlRanges(text);
             // Replacements as (start, length, isString), then written in one pass.
-            var hits = new List<(int Start, int Length, bool IsString)>();
+            // quote: the placeholder's delimiter ('\0' for none)
+            var hits = new List<(int Start, int Length, char Quote)>();
             foreach (var s in _strings)
             {
                 Find(text, s, hits, isString: true, operandOnly: false);
                 var content = Content(s);
                 if (content.Length == 0) continue;
-                Find(text, "\"" + content + "\"", hits, isString: true, operandOnly: false);
+                Find(text, "\"" + content + "\"", hits, isString: true, operandOnly: false, quote: '"');
                 if (content.Length >= 4 && HasLetter(content) && !IsIdentifierLike(content)) Find(text, content, hits, isString: false, operandOnly: false);
             }
             FindCastLiterals(text, hits);
-            foreach (var n in _numbers) Find(text, n, hits, isString: false, operandOnly: true);
+            foreach (var n in _numbers)
+            {
+                Find(text, n, hits, isString: false, operandOnly: true);
+                // as a server message quotes it (hypopg's refusal lands in the suggestion): value "99999999999" is out of range
+                Find(text, "\"" + n + "\"", hits, isString: true, operandOnly: false, quote: '"');
+            }
             if (hits.Count == 0) return text;
 
             hits.Sort((a, b) => a.Start != b.Start ? a.Start.CompareTo(b.Start) : b.Length.CompareTo(a.Length));
             var result = new StringBuilder(text.Length);
             var position = 0;
-            foreach (var (start, length, isString) in hits)
+            foreach (var (start, length, quote) in hits)
             {
                 if (start < position) continue; // inside a longer replacement already written
                 result.Append(text, position, start - position);
@@ -276,7 +282,8 @@ internal static class FindingRedactor
                 }
                 else
                 {
-                    result.Append(isString ? QuotedPlaceholder : Placeholder);
+                    if (quote == '\0') result.Append(Placeholder);
+                    else result.Append(quote).Append(Placeholder).Append(quote);
                 }
                 position = start + length;
             }
@@ -284,7 +291,7 @@ internal static class FindingRedactor
             return result.ToString();
         }
 
-        private static void Find(string text, string literal, List<(int, int, bool)> hits, bool isString, bool operandOnly)
+        private static void Find(string text, string literal, List<(int, int, char)> hits, bool isString, bool operandOnly, char quote = '\'')
         {
             if (literal.Length == 0) return;
             var at = 0;
@@ -293,13 +300,13 @@ internal static class FindingRedactor
                 var end = at + literal.Length;
                 // A quoted literal carries its own delimiters; a bare one (a number, a string's content) must stand alone.
                 var whole = (isString && literal[0] is '\'' or '"' or '$') || StandsAlone(text, at, end);
-                if (whole && (!operandOnly || IsOperand(text, at, end))) hits.Add((at, literal.Length, isString));
+                if (whole && (!operandOnly || IsOperand(text, at, end))) hits.Add((at, literal.Length, isString ? quote : '\0'));
                 at = end;
             }
         }
 
         // 'anything'::type is how a plan prints a constant, whichever plan it came from.
-        private static void FindCastLiterals(string text, List<(int, int, bool)> hits)
+        private static void FindCastLiterals(string text, List<(int, int, char)> hits)
         {
             var i = text.IndexOf('\'', StringComparison.Ordinal);
             while (i >= 0 && i < text.Length)
@@ -314,7 +321,7 @@ internal static class FindingRedactor
                 if (close >= text.Length) return;
                 if (close + 2 < text.Length && text[close + 1] == ':' && text[close + 2] == ':')
                 {
-                    hits.Add((i, close + 1 - i, true));
+                    hits.Add((i, close + 1 - i, '\''));
                     i = text.IndexOf('\'', close + 1);
                 }
                 else

@@ -89,4 +89,15 @@ public sealed class FindingRedactorTests
         scan.SubplanName = "CTE x";
         Assert.Equal("'…' at HashAggregate", FindingRedactor.RedactPlanText(scan, "'SECRET-123' at HashAggregate"));
     }
+
+    [Fact]
+    public void A_server_refusal_quoting_a_plan_value_in_a_suggestion_is_redacted()
+    {
+        var scan = new PlanNode { NodeType = "Seq Scan", RelationName = "big", Filter = "((id = 99999999999) AND (note = 'SECRET-123'::text))" };
+        var finding = FindingOn(scan, "m", "Index it (not verified: PostgreSQL refused it: 22003 value \"99999999999\" is out of range; 22P02 invalid input: \"SECRET-123\").");
+
+        var redacted = FindingRedactor.Redact(finding);
+
+        Assert.Equal("Index it (not verified: PostgreSQL refused it: 22003 value \"…\" is out of range; 22P02 invalid input: \"…\").", redacted.Suggestion);
+    }
 }
