@@ -223,6 +223,8 @@ internal static class FindingRedactor
         private void Read(string? expression)
         {
             if (string.IsNullOrEmpty(expression)) return;
+            // A property kept as compact JSON ({"Name":…, "Count":3}): its strings may be values, its numbers are figures.
+            var json = expression[0] is '{' or '[';
             SqlToken? previous = null;
             foreach (var (token, isLiteral) in Literals(expression))
             {
@@ -231,7 +233,7 @@ internal static class FindingRedactor
                     var text = expression.Substring(token.Start, token.Length);
                     if (token.Kind == SqlTokenKind.String) AddOnce(_strings, text);
                     // A bare number with nothing before it is a figure (a property PostgreSQL prints as text), not an operand.
-                    else if (previous is not null) AddOnce(_numbers, text);
+                    else if (previous is not null && !json) AddOnce(_numbers, text);
                 }
                 if (!token.IsTrivia) previous = token;
             }

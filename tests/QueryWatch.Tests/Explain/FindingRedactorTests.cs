@@ -100,4 +100,29 @@ public sealed class FindingRedactorTests
 
         Assert.Equal("Index it (not verified: PostgreSQL refused it: 22003 value \"…\" is out of range; 22P02 invalid input: \"…\").", redacted.Suggestion);
     }
+
+    [Fact]
+    public void Findings_of_every_fixture_plan_keep_their_figures_names_and_ddl()
+    {
+        // The rules already word their own text without the plans' constants: redacting must leave it as it is.
+        var changed = new List<string>();
+        var checkedFindings = 0;
+        var plans = Path.Combine(AppContext.BaseDirectory, "Fixtures", "plans");
+        foreach (var file in Directory.GetFiles(plans, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".json", StringComparison.Ordinal) || f.EndsWith(".txt", StringComparison.Ordinal)))
+        {
+            Plan plan;
+            try { plan = PlanReader.Read(File.ReadAllText(file)); }
+            catch (PlanParseException) { continue; }
+            foreach (var finding in new RuleEngine().Analyze(plan))
+            {
+                checkedFindings++;
+                var redacted = FindingRedactor.Redact(finding);
+                if (redacted.Message != finding.Message || redacted.Suggestion != finding.Suggestion || redacted.NodePath != finding.NodePath
+                    || !redacted.Evidence.SequenceEqual(finding.Evidence))
+                    changed.Add($"{Path.GetFileName(file)} {finding.RuleId}: {finding.Message} | {finding.Suggestion}\n -> {redacted.Message} | {redacted.Suggestion}");
+            }
+        }
+        Assert.True(checkedFindings > 100, $"{checkedFindings} findings");
+        Assert.True(changed.Count == 0, string.Join("\n", changed));
+    }
 }
