@@ -193,14 +193,19 @@ internal sealed class ExplainWorker(
     };
 
     /// <summary>
-    /// A one-line reason without values: PostgreSQL's primary message names objects, not data
-    /// (Detail, which can hold a row, is left out).
+    /// A one-line reason without values. PostgreSQL's primary message can quote the value it
+    /// rejected (<c>invalid input syntax for type integer: "…"</c>), so its quoted spans are
+    /// redacted unless values may be logged; Detail, which can hold a row, is always left out.
     /// </summary>
-    private static string Describe(Exception e) => e switch
+    private string Describe(Exception e)
     {
-        PostgresException pg => pg.SqlState + " " + pg.MessageText,
-        _ => e.GetType().Name + ": " + e.Message,
-    };
+        var reason = e switch
+        {
+            PostgresException pg => pg.SqlState + " " + pg.MessageText,
+            _ => e.GetType().Name + ": " + e.Message,
+        };
+        return options.LogParameterValues ? reason : FindingRedactor.RedactText(reason);
+    }
 
     private static Activity? StartActivity(CapturedCommand command)
     {
