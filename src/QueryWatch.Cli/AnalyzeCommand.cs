@@ -3,12 +3,13 @@ using System.Text;
 using System.Text.Json;
 using Npgsql;
 using QueryWatch.Advice;
+using QueryWatch.Explain;
 using QueryWatch.Plans;
 using QueryWatch.Rules;
 
 namespace QueryWatch.Cli;
 
-/// <summary><c>querywatch analyze FILE|- [--sql FILE [--connection CS]] [--format text|json] [--fail-on info|warning|critical]</c>.</summary>
+/// <summary><c>querywatch analyze FILE|- [--sql FILE [--connection CS]] [--format text|json] [--fail-on info|warning|critical] [--show-values]</c>.</summary>
 internal static class AnalyzeCommand
 {
     public static Command Create(CliConsole console)
@@ -20,12 +21,13 @@ internal static class AnalyzeCommand
         var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding is at least this severe: info, warning or critical." };
         failOn.AcceptOnlyFromAmong("info", "warning", "critical");
         var connection = new Option<string?>("--connection") { Description = "A connection string to the database the plan came from (needs --sql): reads its table statistics and checks each proposed index with hypopg, when installed there." };
-        var command = new Command("analyze", "Read a plan, print it as a tree and list what is wrong with it.") { file, sql, format, failOn, connection };
-        command.SetAction(result => Run(result.GetValue(file)!, result.GetValue(sql), result.GetValue(format)!, result.GetValue(failOn), console, result.GetValue(connection)));
+        var showValues = new Option<bool>("--show-values") { Description = "Print the plan's constants (parameter values, literals) in the findings; by default they are replaced, as in QueryWatch's logs, so the output can be pasted anywhere." };
+        var command = new Command("analyze", "Read a plan, print it as a tree and list what is wrong with it.") { file, sql, format, failOn, connection, showValues };
+        command.SetAction(result => Run(result.GetValue(file)!, result.GetValue(sql), result.GetValue(format)!, result.GetValue(failOn), console, result.GetValue(connection), result.GetValue(showValues)));
         return command;
     }
 
-    internal static int Run(string path, string? sqlPath, string format, string? failOn, CliConsole console, string? connectionString = null)
+    internal static int Run(string path, string? sqlPath, string format, string? failOn, CliConsole console, string? connectionString = null, bool showValues = false)
     {
         if (connectionString is not null && sqlPath is null)
         {
@@ -56,6 +58,8 @@ internal static class AnalyzeCommand
             ? new RuleEngine().Analyze(plan, sql)
             // A command line has nothing else to do meanwhile: blocking here costs nothing.
             : AnalyzeConnectedAsync(plan, sql!, connectionString, console).GetAwaiter().GetResult();
+        // The same redaction as the logs: a CI log or an issue is where this output ends up.
+        if (!showValues) findings = [.. findings.Select(FindingRedactor.Redact)];
         if (format == "json") WriteJson(console.Out, findings);
         else WriteText(console, plan, findings);
 

@@ -25,6 +25,10 @@ internal static class QueryWatchEventId
     public const int ExplainParametersUnbound = 2011;
     public const int ExplainSessionResetFailed = 2012;
     public const int WorkerStopAbandoned = 2013;
+    public const int ProbeMeasured = 2030;
+    public const int ProbeSkipped = 2031;
+    public const int ProbeTimedOut = 2032;
+    public const int ProbeFailed = 2033;
 
     // 3xxx: findings
     public const int Finding = 3001;

@@ -26,6 +26,7 @@ internal sealed class ExplainWorker(
 
     private readonly StatementExplainer _explainer = new(dataSource, options.ExplainStatementTimeout, logger);
     private readonly PlanAdvice _advice = new(dataSource, logger);
+    private readonly BetProbes _probes = new(dataSource, options, logger);
     private readonly ExplainRateLimiter _rateLimiter = new(options.MaxExplainsPerMinute);
     private readonly FindingReporter _reporter = new(logger, options.LogParameterValues);
     private RewriteVerifier? _rewrites;
@@ -107,6 +108,7 @@ internal sealed class ExplainWorker(
             var statistics = await _advice.ReadStatisticsAsync(plan.Value.Plan, fingerprint, ct).ConfigureAwait(false);
             var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics, command.Observed);
             findings = await _advice.VerifyIndexesAsync(findings, statement, command.Parameters, fingerprint, ct).ConfigureAwait(false);
+            findings = await _probes.MeasureAsync(findings, plan.Value.Plan, statement, command, fingerprint, ct).ConfigureAwait(false);
             _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity);
             if (findings.Count > 0) _reporter.ReportValues(command, fingerprint, statement.Text);
             anyFinding |= findings.Count > 0;
@@ -213,14 +215,19 @@ internal sealed class ExplainWorker(
     };
 
     /// <summary>
-    /// A one-line reason without values: PostgreSQL's primary message names objects, not data
-    /// (Detail, which can hold a row, is left out).
+    /// A one-line reason without values. PostgreSQL's primary message can quote the value it
+    /// rejected (<c>invalid input syntax for type integer: "…"</c>), so its quoted spans are
+    /// redacted unless values may be logged; Detail, which can hold a row, is always left out.
     /// </summary>
-    private static string Describe(Exception e) => e switch
+    private string Describe(Exception e)
     {
-        PostgresException pg => pg.SqlState + " " + pg.MessageText,
-        _ => e.GetType().Name + ": " + e.Message,
-    };
+        var reason = e switch
+        {
+            PostgresException pg => pg.SqlState + " " + pg.MessageText,
+            _ => e.GetType().Name + ": " + e.Message,
+        };
+        return options.LogParameterValues ? reason : FindingRedactor.RedactText(reason);
+    }
 
     private static Activity? StartActivity(CapturedCommand command)
     {
