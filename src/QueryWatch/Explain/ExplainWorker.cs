@@ -24,7 +24,7 @@ internal sealed class ExplainWorker(
     private static readonly TimeSpan s_firstBackoff = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMinutes(5);
 
-    private readonly StatementExplainer _explainer = new(dataSource, options.ExplainStatementTimeout);
+    private readonly StatementExplainer _explainer = new(dataSource, options.ExplainStatementTimeout, logger);
     private readonly PlanAdvice _advice = new(dataSource, logger);
     private readonly BetProbes _probes = new(dataSource, options, logger);
     private readonly ExplainRateLimiter _rateLimiter = new(options.MaxExplainsPerMinute);
@@ -138,20 +138,21 @@ internal sealed class ExplainWorker(
         var analyze = options.ExplainAnalyze && statement.IsReadOnlySelect && command.Outcome == CommandOutcome.Slow;
         try
         {
-            string json;
+            StatementExplanation explained;
             try
             {
-                json = await _explainer.ExplainAsync(statement, command.Parameters, analyze, ct).ConfigureAwait(false);
+                explained = await _explainer.ExplainStatementAsync(statement, command.Parameters, analyze, ct).ConfigureAwait(false);
             }
             catch (PostgresException e) when (analyze && e.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction)
             {
                 // A SELECT calling a function that writes: the READ ONLY transaction refused it, which is the point.
                 Log.ExplainAnalyzeRefused(logger, fingerprint.IdHex, e.SqlState);
                 QueryWatchMetrics.Explained("analyze_refused");
-                analyze = false;
-                json = await _explainer.ExplainAsync(statement, command.Parameters, analyze: false, ct).ConfigureAwait(false);
+                explained = await _explainer.ExplainStatementAsync(statement, command.Parameters, analyze: false, ct).ConfigureAwait(false);
             }
 
+            if (ReportExplainSafety(explained, analyze, fingerprint) is not { } json) return null;
+            analyze = explained.Analyzed;
             _backoff = TimeSpan.Zero;
             var plan = JsonPlanParser.Parse(json);
             QueryWatchMetrics.Explained("explained");
@@ -174,6 +175,27 @@ internal sealed class ExplainWorker(
             Log.ExplainFailed(logger, fingerprint.IdHex, (e as PostgresException)?.SqlState ?? "", Describe(e));
             return null;
         }
+    }
+
+    /// <summary>Logs why ANALYZE or the parameters were left out (issues #16, #11); the plan's JSON, or null when there is none.</summary>
+    private string? ReportExplainSafety(StatementExplanation explained, bool analyzeAsked, SqlFingerprint fingerprint)
+    {
+        var version = explained.ServerVersion.ToString();
+        if (explained.Json is null)
+        {
+            QueryWatchMetrics.Explained("parameters_unbound");
+            Log.ExplainParametersUnbound(logger, fingerprint.IdHex, explained.UnboundParameters, version);
+            return null;
+        }
+
+        if (explained.UnboundParameters > 0) Log.ExplainGenericPlan(logger, fingerprint.IdHex, explained.UnboundParameters, version);
+        if (analyzeAsked && explained.UnsafeCalls.Count > 0)
+        {
+            QueryWatchMetrics.Explained("analyze_volatile");
+            Log.ExplainAnalyzeSkippedForVolatileFunctions(logger, fingerprint.IdHex, string.Join(", ", explained.UnsafeCalls));
+        }
+
+        return explained.Json;
     }
 
     private static bool CanExplain(SqlStatementKind kind) => kind is SqlStatementKind.Select or SqlStatementKind.Insert
