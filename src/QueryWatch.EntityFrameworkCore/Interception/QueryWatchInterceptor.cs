@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -110,10 +109,12 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         {
             if (_sampledBy is not { IsStopped: false } && !AttachSampler(command, eventData.Context)) return;
             if (command.Connection is not NpgsqlConnection connection) return;
-            if (!_inFlight!.TryClaim(eventData.CommandId, connection.ProcessID, Stopwatch.GetTimestamp())) QueryWatchMetrics.InFlightTableFull();
+            if (!_inFlight!.TryClaim(eventData.CommandId, connection.ProcessID, Environment.TickCount64)) QueryWatchMetrics.InFlightTableFull();
         }
         catch (Exception e)
         {
+            // E.g. ProcessID on a connection with no bound backend: it would throw for every command.
+            _inFlight = null;
             ReportOnce(_extension, eventData.Context, e);
         }
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.InteropServices;
 using QueryWatch.Rules;
 
@@ -9,8 +8,10 @@ namespace QueryWatch.Explain;
 /// each holding a command's start time, its backend's process id and a generation number. The
 /// interceptor claims a slot when a command starts and clears it when the command ends; the sampler
 /// only reads slots, and hangs a <see cref="SampleLog"/> on the ones it sampled. No allocation and no
-/// lock on either interceptor path: a slot is claimed with one compare-exchange. A command that finds
-/// no free slot near its own (the table is full there) is not sampled, only counted.
+/// lock on either interceptor path: a slot is claimed with one compare-exchange, and cleared with plain
+/// stores (one exchange more only when the sampler left samples). Times are <see cref="Environment.TickCount64"/>
+/// milliseconds: cheaper to read than Stopwatch, and fine enough against thresholds of hundreds of ms.
+/// A command that finds no free slot near its own (the table is full there) is not sampled, only counted.
 /// </summary>
 internal sealed class InFlightCommands
 {
@@ -24,7 +25,6 @@ internal sealed class InFlightCommands
     private const int Claimed = 1;
 
     private readonly Slot[] _slots = new Slot[SlotCount];
-    private long _generation;
     private long _tableFull;
 
     /// <summary>Creates a table whose commands are due for sampling once they ran <paramref name="threshold"/>.</summary>
@@ -37,7 +37,7 @@ internal sealed class InFlightCommands
     public long TableFull => Interlocked.Read(ref _tableFull);
 
     /// <summary>Notes that command <paramref name="commandId"/> started on backend <paramref name="processId"/>; false when the table is full.</summary>
-    public bool TryClaim(Guid commandId, int processId, long startTimestamp)
+    public bool TryClaim(Guid commandId, int processId, long startMs)
     {
         var home = HomeOf(commandId);
         for (var i = 0; i < ProbeLength; i++)
@@ -46,10 +46,12 @@ internal sealed class InFlightCommands
             if (Volatile.Read(ref slot.State) != Free || Interlocked.CompareExchange(ref slot.State, Claimed, Free) != Free) continue;
             // The slot is ours until End frees it. The generation goes last: the sampler reads a slot
             // only when its generation is non-zero and unchanged around its reads.
+            // Generations count per slot (its owner alone writes them): no shared counter to contend on.
             slot.CommandId = commandId;
             slot.ProcessId = processId;
-            slot.StartTimestamp = startTimestamp;
-            Volatile.Write(ref slot.Generation, Interlocked.Increment(ref _generation));
+            slot.StartMs = startMs;
+            var generation = ++slot.LastGeneration;
+            Volatile.Write(ref slot.Generation, generation);
             return true;
         }
 
@@ -69,7 +71,8 @@ internal sealed class InFlightCommands
             ref var slot = ref _slots[(home + i) & (SlotCount - 1)];
             if (Volatile.Read(ref slot.State) != Claimed || slot.CommandId != commandId) continue;
             var generation = slot.Generation;
-            var log = Interlocked.Exchange(ref slot.Samples, null);
+            var log = Volatile.Read(ref slot.Samples);
+            if (log is not null) log = Interlocked.Exchange(ref slot.Samples, null);
             Volatile.Write(ref slot.Generation, 0);
             slot.CommandId = default;
             Volatile.Write(ref slot.State, Free);
@@ -82,24 +85,24 @@ internal sealed class InFlightCommands
 
     /// <summary>
     /// Adds to <paramref name="due"/> every command that has run at least <see cref="Threshold"/> at
-    /// <paramref name="nowTimestamp"/>. Reads memory only.
+    /// <paramref name="nowMs"/> (<see cref="Environment.TickCount64"/>). Reads memory only.
     /// </summary>
-    public void CollectDue(long nowTimestamp, List<DueCommand> due)
+    public void CollectDue(long nowMs, List<DueCommand> due)
     {
-        var thresholdTicks = (long)(Threshold.TotalSeconds * Stopwatch.Frequency);
+        var thresholdMs = (long)Threshold.TotalMilliseconds;
         for (var i = 0; i < SlotCount; i++)
         {
             ref var slot = ref _slots[i];
             if (Volatile.Read(ref slot.State) != Claimed) continue;
             var generation = Volatile.Read(ref slot.Generation);
             if (generation == 0) continue;
-            var start = slot.StartTimestamp;
+            var start = slot.StartMs;
             var pid = slot.ProcessId;
             // Changed while read: that command ended (or another started); the next tick sees the new one.
             if (Volatile.Read(ref slot.Generation) != generation) continue;
-            var elapsed = nowTimestamp - start;
-            if (elapsed < thresholdTicks) continue;
-            due.Add(new DueCommand(this, i, generation, pid, TimeSpan.FromSeconds(elapsed / (double)Stopwatch.Frequency)));
+            var elapsed = nowMs - start;
+            if (elapsed < thresholdMs) continue;
+            due.Add(new DueCommand(this, i, generation, pid, TimeSpan.FromMilliseconds(elapsed)));
         }
     }
 
@@ -130,7 +133,8 @@ internal sealed class InFlightCommands
         public int State;
         public int ProcessId;
         public long Generation;
-        public long StartTimestamp;
+        public long StartMs;
+        public long LastGeneration;
         public Guid CommandId;
         public SampleLog? Samples;
     }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using QueryWatch.Diagnostics;
@@ -113,7 +112,7 @@ internal sealed class InFlightSampler : IAsyncDisposable
     {
         if (Environment.TickCount64 < Interlocked.Read(ref _retryAt)) return 0;
         _due.Clear();
-        var now = Stopwatch.GetTimestamp();
+        var now = Environment.TickCount64;
         foreach (var table in Volatile.Read(ref _tables)) table.CollectDue(now, _due);
         if (_due.Count == 0) return 0;
 

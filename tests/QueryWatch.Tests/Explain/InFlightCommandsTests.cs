@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using QueryWatch.Explain;
 using QueryWatch.Rules;
 using Xunit;
@@ -8,7 +7,7 @@ namespace QueryWatch.Tests.Explain;
 public sealed class InFlightCommandsTests
 {
     private static readonly TimeSpan Threshold = TimeSpan.FromMilliseconds(500);
-    private static readonly long Long = (long)(10 * Stopwatch.Frequency); // 10 s in timestamp ticks
+    private const long Long = 10_000; // 10 s in ms
 
     private static ActivitySample Lock() => new(TimeSpan.Zero, "active", "Lock", "transactionid", []);
 
@@ -25,7 +24,7 @@ public sealed class InFlightCommandsTests
         var table = new InFlightCommands(Threshold);
         var id = Guid.NewGuid();
 
-        Assert.True(table.TryClaim(id, 4242, startTimestamp: 1_000));
+        Assert.True(table.TryClaim(id, 4242, startMs: 1_000));
 
         Assert.Empty(Due(table, 1_000));
         var due = Assert.Single(Due(table, 1_000 + Long));
