@@ -109,7 +109,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         {
             if (_sampledBy is not { IsStopped: false } && !AttachSampler(command, eventData.Context)) return;
             if (command.Connection is not NpgsqlConnection connection) return;
-            if (!_inFlight!.TryClaim(eventData.CommandId, connection.ProcessID, Environment.TickCount64)) QueryWatchMetrics.InFlightTableFull();
+            if (!_inFlight!.TryClaim(eventData.CommandId, connection.ProcessID)) QueryWatchMetrics.InFlightTableFull();
         }
         catch (Exception e)
         {

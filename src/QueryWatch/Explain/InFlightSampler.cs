@@ -43,6 +43,7 @@ internal sealed class InFlightSampler : IAsyncDisposable
     private InFlightCommands[] _tables = [];
     private Task? _running;
     private long _queriesSent;
+    private int _disposed;
     private long _retryAt;
     private TimeSpan _backoff;
 
@@ -71,6 +72,7 @@ internal sealed class InFlightSampler : IAsyncDisposable
         lock (_gate)
         {
             if (_stopping.IsCancellationRequested || Array.IndexOf(_tables, table) >= 0) return;
+            table.Advance(Environment.TickCount64);
             _tables = [.. _tables, table];
             if (_running is not null) return;
             // The loop must not inherit the first caller's Activity, culture or AsyncLocals.
@@ -113,7 +115,12 @@ internal sealed class InFlightSampler : IAsyncDisposable
         if (Environment.TickCount64 < Interlocked.Read(ref _retryAt)) return 0;
         _due.Clear();
         var now = Environment.TickCount64;
-        foreach (var table in Volatile.Read(ref _tables)) table.CollectDue(now, _due);
+        foreach (var table in Volatile.Read(ref _tables))
+        {
+            table.Advance(now);
+            table.CollectDue(now, _interval, _due);
+        }
+
         if (_due.Count == 0) return 0;
 
         var pids = new int[_due.Count];
@@ -194,6 +201,7 @@ internal sealed class InFlightSampler : IAsyncDisposable
         Task? running;
         lock (_gate)
         {
+            if (Volatile.Read(ref _disposed) != 0) return;
             _stopping.Cancel();
             running = _running;
         }
@@ -213,6 +221,8 @@ internal sealed class InFlightSampler : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        // The pipeline's StopAsync and DisposeAsync both get here.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _dataSource.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
