@@ -115,7 +115,9 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         {
             // E.g. ProcessID on a connection with no bound backend: it would throw for every command.
             _inFlight = null;
-            ReportOnce(_extension, eventData.Context, e);
+            // The context's own extension: EF shares this interceptor between contexts whose options
+            // differ only in what it does not read, the logger factory included.
+            ReportOnce(Find(eventData.Context) ?? _extension, eventData.Context, e);
         }
     }
 
