@@ -103,6 +103,37 @@ public sealed class LiveSamplingTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Multiplexed_connection_is_not_sampled_says_so_once_and_is_still_captured()
+    {
+        await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_sampler_multiplexing", o => o.SlowCommandThreshold = TimeSpan.FromMilliseconds(502));
+        var multiplexed = new NpgsqlConnectionStringBuilder(db.ConnectionString) { Multiplexing = true }.ConnectionString;
+        var options = new DbContextOptionsBuilder<ItemsContext>()
+            .UseNpgsql(multiplexed)
+            .UseLoggerFactory(db.LoggerFactory)
+            .ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.ManyServiceProvidersCreatedWarning))
+            .UseQueryWatch(o => o.SlowCommandThreshold = TimeSpan.FromMilliseconds(502))
+            .Options;
+
+        await using (var context = new ItemsContext(options))
+        {
+            await context.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\" FROM pg_sleep(1.2)").ToListAsync(Ct);
+            await context.Database.SqlQueryRaw<int>("SELECT 2 AS \"Value\" FROM pg_sleep(1.2)").ToListAsync(Ct);
+        }
+
+        try
+        {
+            await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
+            Assert.Single(db.Events(QueryWatchEventId.InFlightNotSampled));
+            Assert.Equal(0, await SamplerConnections(db));
+        }
+        finally
+        {
+            // Its own connection string, so its own pipeline: WatchedDatabase stops only the plain one.
+            await ExplainPipelineRegistry.StopAsync(multiplexed, new QueryWatchOptions { SlowCommandThreshold = TimeSpan.FromMilliseconds(502) }, Ct);
+        }
+    }
+
+    [Fact]
     public async Task Live_sampling_off_sends_no_sampling_query_for_a_slow_command()
     {
         await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_sampler_off", o => o.InFlightSampleInterval = TimeSpan.Zero);
