@@ -134,6 +134,26 @@ public sealed class LiveSamplingTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task Sampler_that_cannot_reach_its_server_warns_once_and_backs_off()
+    {
+        var logs = new Microsoft.Extensions.Logging.Testing.FakeLogCollector();
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger(logs, Log.Category);
+        var table = new InFlightCommands(TimeSpan.FromMilliseconds(1));
+        table.Advance(0);
+        Assert.True(table.TryClaim(Guid.NewGuid(), 4242)); // running since "0 ms": due at every tick
+        // Port 1 on loopback refuses at once: a real failed connection, no server needed.
+        await using var sampler = new InFlightSampler("Host=127.0.0.1;Port=1;Timeout=2", TimeSpan.FromMilliseconds(50), false, logger);
+
+        sampler.Watch(table);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (sampler.QueriesSent < 3 && DateTime.UtcNow < deadline) await Task.Delay(50, Ct);
+
+        Assert.True(sampler.QueriesSent >= 3, $"the sampler retried ({sampler.QueriesSent} attempts)");
+        var warning = Assert.Single(logs.GetSnapshot(), r => r.Id.Id == QueryWatchEventId.InFlightSamplerUnavailable);
+        Assert.Equal("NpgsqlException", warning.GetStructuredStateValue("ExceptionType"));
+    }
+
+    [Fact]
     public async Task Live_sampling_off_sends_no_sampling_query_for_a_slow_command()
     {
         await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_sampler_off", o => o.InFlightSampleInterval = TimeSpan.Zero);
