@@ -85,6 +85,15 @@ public sealed class QueryWatchOptions
     /// <summary>statement_timeout (and lock_timeout) of each probe; a probe cut short leaves its finding as it was. Default: 500 ms. Must be greater than zero.</summary>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// How often a command still running past <see cref="SlowCommandThreshold"/> is sampled in
+    /// <c>pg_stat_activity</c> (its state, wait event and who blocks it), on a separate connection with
+    /// Application Name <c>QueryWatch sampler</c>; the samples travel with the captured command (QW024
+    /// lock-wait reads them). No query is sent while no command is past the threshold. Not with Npgsql
+    /// multiplexing (a command has no fixed backend). Default: 500 ms. Zero turns live sampling off.
+    /// </summary>
+    public TimeSpan InFlightSampleInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>A copy that later changes to this instance (its rule table and rewrite options included) do not affect.</summary>
     internal QueryWatchOptions Clone()
     {

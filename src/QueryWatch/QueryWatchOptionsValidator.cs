@@ -35,6 +35,8 @@ internal sealed class QueryWatchOptionsValidator : IValidateOptions<QueryWatchOp
         CheckRewrites(options.Rewrites, errors);
         if (options.ProbeTimeout <= TimeSpan.Zero)
             errors.Add(Invalid(nameof(options.ProbeTimeout), options.ProbeTimeout, "set a positive duration such as 00:00:00.5, or set Probes to false"));
+        if (options.InFlightSampleInterval < TimeSpan.Zero)
+            errors.Add(Invalid(nameof(options.InFlightSampleInterval), options.InFlightSampleInterval, "set a positive duration such as 00:00:00.5, or zero to turn live sampling off"));
         return errors;
     }
 

@@ -10,6 +10,7 @@ internal static class QueryWatchEventId
     public const int CaptureFailed = 1001;
     public const int CaptureDropped = 1002;
     public const int CaptureIgnoredByTag = 1003;
+    public const int InFlightNotSampled = 1010;
 
     // 2xxx: explain (the worker)
     public const int ExplainFailed = 2001;
@@ -29,6 +30,8 @@ internal static class QueryWatchEventId
     public const int ProbeSkipped = 2031;
     public const int ProbeTimedOut = 2032;
     public const int ProbeFailed = 2033;
+    public const int InFlightSamplerUnavailable = 2020;
+    public const int InFlightSampled = 2021;
 
     // 3xxx: findings
     public const int Finding = 3001;

@@ -63,6 +63,9 @@ internal static class ExplainConnectionSettings
             TcpKeepAliveInterval = TcpKeepAliveIntervalSeconds,
             // The worker resets its session itself after every explain (StatementExplainer).
             NoResetOnClose = false,
+            // An application that multiplexes hands its connection string over as it is: Npgsql refuses
+            // Keepalive with multiplexing (NotImplementedException), and one explain at a time gains nothing from it.
+            Multiplexing = false,
         };
         return builder.ConnectionString;
     }

@@ -16,6 +16,7 @@ internal sealed class ExplainPipeline : IAsyncDisposable
 
     private readonly Channel<CapturedCommand> _queue;
     private readonly ExplainWorker _worker;
+    private readonly InFlightSampler? _sampler;
     private readonly ILogger _logger;
     private readonly int _capacity;
     private readonly CancellationTokenSource _stopping = new();
@@ -42,7 +43,17 @@ internal sealed class ExplainPipeline : IAsyncDisposable
             _logger,
             analyzer ?? new RuleEnginePlanAnalyzer(Options.Rules),
             cooldown ?? new InMemoryExplainCooldown(Options.ExplainCooldown));
+        // The application's server, never ExplainConnectionString: a replica's pg_stat_activity does
+        // not show the primary's backends. Nothing connects until a command runs past the threshold.
+        if (Options.InFlightSampleInterval > TimeSpan.Zero)
+            _sampler = new InFlightSampler(connectionString, Options.InFlightSampleInterval, Options.LogParameterValues, _logger);
     }
+
+    /// <summary>The live sampler, or null when <see cref="QueryWatchOptions.InFlightSampleInterval"/> is zero.</summary>
+    internal InFlightSampler? Sampler => _sampler;
+
+    /// <summary>Samples the running commands of <paramref name="table"/> from now on (nothing when live sampling is off).</summary>
+    public void Watch(InFlightCommands table) => _sampler?.Watch(table);
 
     /// <summary>The options the pipeline was built with (the first context's, for every context sharing it).</summary>
     public QueryWatchOptions Options { get; }
@@ -108,6 +119,7 @@ internal sealed class ExplainPipeline : IAsyncDisposable
             }
         }
 
+        if (_sampler is not null) await _sampler.DisposeAsync().ConfigureAwait(false);
         await _worker.DisposeAsync().ConfigureAwait(false);
     }
 

@@ -60,11 +60,12 @@ public sealed class RuleEngineTests
     }
 
     [Fact]
-    public void Catalogue_has_twenty_three_rules_with_unique_ids_names_and_documented_thresholds()
+    public void Catalogue_has_its_rules_in_id_order_with_unique_ids_names_and_documented_thresholds()
     {
         var rules = RuleCatalogue.All;
 
-        Assert.Equal(23, rules.Count);
+        Assert.True(rules.Count >= 24);
+        Assert.Equal("lock-wait", rules[23].Name);
         Assert.Equal(rules.Count, rules.Select(r => r.Id).Distinct().Count());
         Assert.Equal(rules.Count, rules.Select(r => r.Name).Distinct().Count());
         Assert.All(rules, r => Assert.False(string.IsNullOrWhiteSpace(r.Summary)));
