@@ -92,22 +92,31 @@ internal sealed class QW025EarlyStopBet : IPlanRule
         return null;
     }
 
-    /// <summary>The first Filter or Join Filter under the bet, depth first: the condition the early stop waits on.</summary>
+    /// <summary>
+    /// The Filter or Join Filter under the bet that is checked most often (the inner side of a loop is checked once
+    /// per outer row): the condition the early stop waits on. On a tie, the first met depth first.
+    /// </summary>
     private static PlanNode? ConditionBelow(PlanNode input)
     {
+        PlanNode? best = null;
+        double bestChecks = -1;
         var stack = new Stack<PlanNode>();
         stack.Push(input);
         while (stack.Count > 0)
         {
             var n = stack.Pop();
-            if (n.Filter is not null || n.JoinFilter is not null) return n;
+            if (n.Filter is not null || n.JoinFilter is not null)
+            {
+                var checks = n.EstimatedExecutions * (n.JoinFilter is not null && NodeFacts.Outer(n) is { } outer ? Math.Max(outer.PlanRows ?? 1, 1) : 1);
+                if (checks > bestChecks) (best, bestChecks) = (n, checks);
+            }
             var children = n.Children;
             for (var i = children.Count - 1; i >= 0; i--)
             {
                 if (children[i].ParentRelationship is not ("SubPlan" or "InitPlan")) stack.Push(children[i]);
             }
         }
-        return null;
+        return best;
     }
 
     /// <summary>The scan under <paramref name="input"/> that reads the most rows run through, and how many per run of the input.</summary>
