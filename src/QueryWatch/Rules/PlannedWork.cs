@@ -43,6 +43,9 @@ internal static class PlannedWork
         return perRun * runs;
     }
 
+    /// <summary>The node's cost over all its planned executions with nothing stopping early: the worst case.</summary>
+    public static double WorstCost(PlanNode node) => (node.TotalCost ?? 0) * node.EstimatedExecutions;
+
     /// <summary>The node's share (0..1) of the plan's cost if it ran through: <see cref="Cost"/> over <see cref="MaxCost"/>.</summary>
     public static double Share(RuleContext context, PlanNode node)
     {
@@ -81,6 +84,18 @@ internal static class PlannedWork
         var max = MaxCost(context.Plan);
         var share = max > 0 ? cost / max : 0;
         return !reliesOnEarlyStop && share >= MostOfThePlan ? (RuleSeverity.Warning, FindingBasis.Estimated) : (RuleSeverity.Info, FindingBasis.Estimated);
+    }
+
+    /// <summary>
+    /// For a rule that keeps its own severity on estimates: <see cref="FindingBasis.Observed"/> and a sentence saying
+    /// so when the duration shows the plan ran far longer than predicted and <paramref name="cost"/> can account for it;
+    /// else null and "".
+    /// </summary>
+    public static (FindingBasis? Basis, string Text) Observation(RuleContext context, double cost)
+    {
+        if (!RanFarLonger(context) || !CouldExplainDuration(context, cost)) return (null, "");
+        var text = DurationText(context);
+        return (FindingBasis.Observed, $" {char.ToUpperInvariant(text[0])}{text[1..]}.");
     }
 
     /// <summary>How the message says what an observed finding rests on: "; the command ran 20 s, its plan predicted 5 ms".</summary>

@@ -154,4 +154,27 @@ public sealed class EstimatedPlanTests
         Assert.DoesNotContain(findings, f => f.RuleId == "QW025");
         Assert.Equal(FindingBasis.Measured, findings.Single(f => f.RuleId == "QW004").Basis);
     }
+
+    [Fact]
+    public void Correlated_subplan_under_a_limit_is_info_until_the_duration_shows_the_limit_did_not_stop_it()
+    {
+        var plan = Read("rules", "QW003-bad-estimated.txt");
+
+        var pasted = Analyze(plan).Single(f => f.RuleId == "QW003");
+        var cancelled = Analyze(plan, ObservedRun.Of(TimeSpan.FromMilliseconds(80), finished: false)).Single(f => f.RuleId == "QW003");
+
+        Assert.Equal((RuleSeverity.Info, FindingBasis.Estimated), (pasted.Severity, pasted.Basis));
+        Assert.Contains("planned to run 99,990 times", pasted.Message, StringComparison.Ordinal);
+        Assert.Equal((RuleSeverity.Warning, FindingBasis.Observed), (cancelled.Severity, cancelled.Basis));
+    }
+
+    [Fact]
+    public void Limit_walking_an_index_rests_on_the_duration_when_it_ran_far_longer_than_planned()
+    {
+        var plan = Read("seeds", "000-before.txt");
+
+        Assert.Equal(FindingBasis.Estimated, Analyze(plan).Single(f => f.RuleId == "QW014").Basis);
+        var cancelled = Analyze(plan, ObservedRun.Of(TimeSpan.FromSeconds(30), finished: false)).Single(f => f.RuleId == "QW014");
+        Assert.Equal((RuleSeverity.Warning, FindingBasis.Observed), (cancelled.Severity, cancelled.Basis));
+    }
 }
