@@ -177,4 +177,21 @@ public sealed class EstimatedPlanTests
         var cancelled = Analyze(plan, ObservedRun.Of(TimeSpan.FromSeconds(30), finished: false)).Single(f => f.RuleId == "QW014");
         Assert.Equal((RuleSeverity.Warning, FindingBasis.Observed), (cancelled.Severity, cancelled.Basis));
     }
+
+    [Fact]
+    public void Exists_that_expects_an_early_match_on_each_run_is_a_bet_too()
+    {
+        var plan = PlanReader.Read("""
+            Nested Loop Semi Join  (cost=0.42..52000.00 rows=100 width=4)
+              ->  Seq Scan on accounts a  (cost=0.00..20.00 rows=1000 width=4)
+              ->  Index Scan using events_account_id on events e  (cost=0.42..40000.00 rows=50000 width=4)
+                    Index Cond: (account_id = a.id)
+                    Filter: (kind = 5)
+            """);
+
+        Assert.Equal(RuleSeverity.Info, Analyze(plan).Single(f => f.RuleId == "QW025").Severity);
+        var lost = Analyze(plan, ObservedRun.Of(TimeSpan.FromMinutes(5), finished: false)).Single(f => f.RuleId == "QW025");
+        Assert.Equal((RuleSeverity.Warning, FindingBasis.Observed), (lost.Severity, lost.Basis));
+        Assert.Contains(lost.Evidence, e => e.Key == "condition" && e.Value == "(kind = …)");
+    }
 }
