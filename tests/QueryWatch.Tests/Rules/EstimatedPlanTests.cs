@@ -194,4 +194,21 @@ public sealed class EstimatedPlanTests
         Assert.Equal((RuleSeverity.Warning, FindingBasis.Observed), (lost.Severity, lost.Basis));
         Assert.Contains(lost.Evidence, e => e.Key == "condition" && e.Value == "(kind = …)");
     }
+
+    private sealed class LiveRows(string table, long rows) : ITableStatistics
+    {
+        public TableStatistics? Find(string? schema, string name) => name == table ? new TableStatistics("public", table, rows, 0, TimeSpan.FromMinutes(1)) : null;
+    }
+
+    [Fact]
+    public void Estimated_seq_scan_reads_the_table_size_from_its_statistics()
+    {
+        var plan = Read("rules", "QW009-bad-estimated.txt");
+
+        Assert.DoesNotContain(Analyze(plan), f => f.RuleId == "QW009");
+        var finding = new RuleEngine().Analyze(plan, statistics: new LiveRows("events", 500_000)).Single(f => f.RuleId == "QW009");
+        Assert.Equal((RuleSeverity.Warning, FindingBasis.Estimated), (finding.Severity, finding.Basis));
+        Assert.Contains(finding.Evidence, e => e.Key == "rowsScanned" && e.Value == "500000");
+        Assert.DoesNotContain(new RuleEngine().Analyze(plan, statistics: new LiveRows("events", 900)), f => f.RuleId == "QW009");
+    }
 }
