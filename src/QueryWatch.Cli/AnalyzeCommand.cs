@@ -3,12 +3,13 @@ using System.Text;
 using System.Text.Json;
 using Npgsql;
 using QueryWatch.Advice;
+using QueryWatch.Explain;
 using QueryWatch.Plans;
 using QueryWatch.Rules;
 
 namespace QueryWatch.Cli;
 
-/// <summary><c>querywatch analyze FILE|- [--sql FILE [--connection CS]] [--format text|json] [--fail-on info|warning|critical] [--duration 20s [--outcome slow|cancelled|timedout]]</c>.</summary>
+/// <summary><c>querywatch analyze FILE|- [--sql FILE [--connection CS]] [--format text|json] [--fail-on info|warning|critical] [--show-values] [--duration 20s [--outcome slow|cancelled|timedout]]</c>.</summary>
 internal static class AnalyzeCommand
 {
     public static Command Create(CliConsole console)
@@ -23,7 +24,8 @@ internal static class AnalyzeCommand
         var duration = new Option<string?>("--duration") { Description = "How long the command ran, or ran before it was cancelled (from the server log): 20s, 1500ms, 5m, or a bare number of ms. Weighs the plan's estimates against it." };
         var outcome = new Option<string>("--outcome") { Description = "How the command ended: slow (it finished), cancelled or timedout (it would have run longer). Needs --duration.", DefaultValueFactory = _ => "slow" };
         outcome.AcceptOnlyFromAmong("slow", "cancelled", "timedout");
-        var command = new Command("analyze", "Read a plan, print it as a tree and list what is wrong with it.") { file, sql, format, failOn, connection, duration, outcome };
+        var showValues = new Option<bool>("--show-values") { Description = "Print the plan's constants (parameter values, literals) in the findings; by default they are replaced, as in QueryWatch's logs, so the output can be pasted anywhere." };
+        var command = new Command("analyze", "Read a plan, print it as a tree and list what is wrong with it.") { file, sql, format, failOn, connection, showValues, duration, outcome };
         command.SetAction(result =>
         {
             ObservedRun? observed = null;
@@ -36,7 +38,7 @@ internal static class AnalyzeCommand
                 }
                 observed = ObservedRun.Of(d, finished: result.GetValue(outcome) == "slow");
             }
-            return Run(result.GetValue(file)!, result.GetValue(sql), result.GetValue(format)!, result.GetValue(failOn), console, result.GetValue(connection), observed);
+            return Run(result.GetValue(file)!, result.GetValue(sql), result.GetValue(format)!, result.GetValue(failOn), console, result.GetValue(connection), result.GetValue(showValues), observed);
         });
         return command;
     }
@@ -61,7 +63,7 @@ internal static class AnalyzeCommand
             : null;
     }
 
-    internal static int Run(string path, string? sqlPath, string format, string? failOn, CliConsole console, string? connectionString = null, ObservedRun? observed = null)
+    internal static int Run(string path, string? sqlPath, string format, string? failOn, CliConsole console, string? connectionString = null, bool showValues = false, ObservedRun? observed = null)
     {
         if (connectionString is not null && sqlPath is null)
         {
@@ -92,6 +94,8 @@ internal static class AnalyzeCommand
             ? new RuleEngine().Analyze(plan, sql, observed: observed)
             // A command line has nothing else to do meanwhile: blocking here costs nothing.
             : AnalyzeConnectedAsync(plan, sql!, connectionString, console, observed).GetAwaiter().GetResult();
+        // The same redaction as the logs: a CI log or an issue is where this output ends up.
+        if (!showValues) findings = [.. findings.Select(FindingRedactor.Redact)];
         if (format == "json") WriteJson(console.Out, findings);
         else WriteText(console, plan, findings);
 

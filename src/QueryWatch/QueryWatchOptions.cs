@@ -73,6 +73,18 @@ public sealed class QueryWatchOptions
     /// </summary>
     public RewriteOptions Rewrites { get; set; } = new();
 
+    /// <summary>
+    /// When a finding on an estimated plan rests on a bet over one table (an index walked in order under a
+    /// Limit with a Filter, a Nested Loop whose inner scan filters), measure it: one read-only SELECT over
+    /// the first 10,000 rows in the plan's order, in a READ ONLY transaction that is rolled back, on
+    /// QueryWatch's own connection, never for a statement that writes or locks or a condition that calls a
+    /// function. The finding then carries the measured figure (Basis <c>Probed</c>). Default: true.
+    /// </summary>
+    public bool Probes { get; set; } = true;
+
+    /// <summary>statement_timeout (and lock_timeout) of each probe; a probe cut short leaves its finding as it was. Default: 500 ms. Must be greater than zero.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>A copy that later changes to this instance (its rule table and rewrite options included) do not affect.</summary>
     internal QueryWatchOptions Clone()
     {

@@ -20,6 +20,15 @@ internal static class QueryWatchEventId
     public const int WorkerFailed = 2006;
     public const int ExplainRateLimited = 2007;
     public const int AdviceUnavailable = 2008;
+    public const int ExplainAnalyzeSkippedForVolatileFunctions = 2009;
+    public const int ExplainGenericPlan = 2010;
+    public const int ExplainParametersUnbound = 2011;
+    public const int ExplainSessionResetFailed = 2012;
+    public const int WorkerStopAbandoned = 2013;
+    public const int ProbeMeasured = 2030;
+    public const int ProbeSkipped = 2031;
+    public const int ProbeTimedOut = 2032;
+    public const int ProbeFailed = 2033;
 
     // 3xxx: findings
     public const int Finding = 3001;

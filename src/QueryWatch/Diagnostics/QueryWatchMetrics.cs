@@ -27,6 +27,9 @@ internal static class QueryWatchMetrics
     private static readonly Counter<long> s_rewritesApplied = s_meter.CreateCounter<long>(
         "querywatch.rewrites.applied", "{command}", "Commands sent rewritten, by rewrite id.");
 
+    private static readonly Counter<long> s_probes = s_meter.CreateCounter<long>(
+        "querywatch.probes", "{probe}", "Bounded probes of a finding's bet, by result (run, skipped, timed_out, failed) and, when skipped, reason.");
+
     /// <summary>One command sent rewritten, counted under each of its ids. Allocation-free: runs on the interceptor's hot path.</summary>
     public static void RewriteApplied(IReadOnlyList<string> rewriteIds)
     {
@@ -43,4 +46,10 @@ internal static class QueryWatchMetrics
     public static void Dropped() => s_dropped.Add(1);
 
     public static void ExplainDuration(TimeSpan elapsed) => s_explainDuration.Record(elapsed.TotalMilliseconds);
+
+    public static void Probe(string result, string? reason = null)
+    {
+        if (reason is null) s_probes.Add(1, new KeyValuePair<string, object?>("result", result));
+        else s_probes.Add(1, new KeyValuePair<string, object?>("result", result), new KeyValuePair<string, object?>("reason", reason));
+    }
 }

@@ -52,6 +52,14 @@ internal static class CommandCapture
         return parameter;
     }
 
+    /// <summary>
+    /// False for a sent parameter whose captured value cannot be sent again as the application sent it:
+    /// a stream or reader was consumed (and may be disposed) by the application's own command.
+    /// Such a command is explained as a generic plan, without values (issue #11).
+    /// </summary>
+    public static bool CanRebind(CapturedParameter captured)
+        => captured.Value is not (System.IO.Stream or System.IO.TextReader);
+
     /// <summary>True for parameters the server receives (not output or return values).</summary>
     public static bool IsSent(CapturedParameter captured)
         => captured.Direction is ParameterDirection.Input or ParameterDirection.InputOutput;

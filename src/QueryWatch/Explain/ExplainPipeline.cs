@@ -34,13 +34,7 @@ internal sealed class ExplainPipeline : IAsyncDisposable
             new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             OnDropped);
 
-        var builder = new NpgsqlConnectionStringBuilder(Options.ExplainConnectionString ?? connectionString)
-        {
-            ApplicationName = "QueryWatch explain",
-            // One explain at a time: the worker needs one connection, a second covers a broken one.
-            MaxPoolSize = 2,
-        };
-        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        var dataSource = NpgsqlDataSource.Create(ExplainConnectionSettings.For(Options.ExplainConnectionString ?? connectionString, Options.ExplainStatementTimeout));
         _worker = new ExplainWorker(
             _queue.Reader,
             dataSource,
@@ -101,10 +95,16 @@ internal sealed class ExplainPipeline : IAsyncDisposable
         {
             try
             {
-                await running.WaitAsync(ct).ConfigureAwait(false);
+                // Every server call honours the stop token, but a cancellation the server never answers
+                // still waits for Npgsql's timeouts: stopping must return all the same (issue #16).
+                await running.WaitAsync(ExplainConnectionSettings.StopTimeout, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
+            }
+            catch (TimeoutException)
+            {
+                Log.WorkerStopAbandoned(_logger, ExplainConnectionSettings.StopTimeout.TotalSeconds);
             }
         }
 

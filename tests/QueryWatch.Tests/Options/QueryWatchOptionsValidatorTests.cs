@@ -23,6 +23,7 @@ public sealed class QueryWatchOptionsValidatorTests
         { o => o.QueueCapacity = -5, "QueueCapacity", "-5" },
         { o => o.ExplainStatementTimeout = TimeSpan.Zero, "ExplainStatementTimeout", "00:00:00" },
         { o => o.ExplainConnectionString = "  ", "ExplainConnectionString", "(blank)" },
+        { o => o.ProbeTimeout = TimeSpan.Zero, "ProbeTimeout", "00:00:00" },
     };
 
     [Theory]
