@@ -29,6 +29,7 @@ internal sealed class ExplainWorker(
     private readonly BetProbes _probes = new(dataSource, options, logger);
     private readonly ExplainRateLimiter _rateLimiter = new(options.MaxExplainsPerMinute);
     private readonly FindingReporter _reporter = new(logger, options.LogParameterValues);
+    private readonly CostTimeCalibration _calibration = new();
     private RewriteVerifier? _rewrites;
     private TimeSpan _backoff = TimeSpan.Zero;
     private long _handled;
@@ -106,7 +107,8 @@ internal sealed class ExplainWorker(
             var plan = await ExplainStatementAsync(command, statement, fingerprint, ct).ConfigureAwait(false);
             if (plan is null) continue;
             var statistics = await _advice.ReadStatisticsAsync(plan.Value.Plan, fingerprint, ct).ConfigureAwait(false);
-            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics, command.Observed);
+            if (plan.Value.Analyzed) _calibration.Learn(plan.Value.Plan);
+            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics, command.Observed with { MsPerCostUnit = _calibration.MsPerCostUnit });
             findings = await _advice.VerifyIndexesAsync(findings, statement, command.Parameters, fingerprint, ct).ConfigureAwait(false);
             findings = await _probes.MeasureAsync(findings, plan.Value.Plan, statement, command, fingerprint, ct).ConfigureAwait(false);
             _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity);
