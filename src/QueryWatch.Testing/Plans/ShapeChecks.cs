@@ -22,6 +22,9 @@ internal static class ShapeChecks
         // Hashed in memory at test size, it is still the plan that went per-row at production size (seed 004).
         rules["QW008"] = Zero("minRows");
         rules["QW008"].Severity = RuleSeverity.Warning;
+        // QW003: an EXISTS OR-ed with another condition cannot become a semi join; other SubPlans stay on their loops.
+        rules["QW003"] = Zero("minLoopsOrExists");
+        rules["QW003"].Severity = RuleSeverity.Warning;
         // QW018: a function wrapping a filtered column keeps any index off that column.
         rules["QW018"] = Zero("minRowsRemoved", "minRemovedShare", "minEstimatedCost");
         return rules;

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using QueryWatch.Rules;
 using QueryWatch.Testing;
 
 namespace QueryWatch.IntegrationTests.Testing;
@@ -158,5 +159,22 @@ public sealed class QueryPlanTests(PostgresFixture postgres) : IAsyncLifetime
         Assert.Contains("1 actual", plan.PlanTree, StringComparison.Ordinal);
         Assert.Equal(1, await db.Processes.CountAsync(p => p.Name == "uncommitted", Ct));
         await transaction.RollbackAsync(Ct);
+    }
+
+    [Fact]
+    public async Task EXISTS_ORed_with_another_condition_fails_with_QW003_at_test_size_and_size_checks_stay_quiet()
+    {
+        await using var db = ProcessesContext.Open(_connectionString);
+        var state = 4;
+        // Correlated beyond the key (t.run < p.id), so PostgreSQL cannot hash it: a SubPlan per row.
+        var query = db.Processes.Where(p => p.Name == "process 1" || p.Tasks.Any(t => t.State == state && t.Run < p.Id));
+
+        var plan = await QueryPlan.ExplainAsync(query, cancellationToken: Ct);
+        var asInProduction = await QueryPlan.ExplainAsync(query, new QueryPlanOptions { ShapeChecksAtAnySize = false }, Ct);
+
+        var failure = Assert.Throws<QueryPlanAssertionException>(() => plan.AssertHealthy());
+        Assert.Contains("QW003 correlated-subplan-per-row", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(asInProduction.Findings, f => f.RuleId == "QW003");
+        plan.AssertHealthy(RuleSeverity.Warning, "QW003");
     }
 }
