@@ -28,6 +28,10 @@ internal ref struct SqlNormalizer
     private SqlToken _previousWord;
     private int _markers;
     private bool _pendingSemicolon;
+    private SqlCanonical.CastFrames _casts;
+    private int _depth;
+    private int _collapseAt;
+    private int _collapseTo;
 
     /// <summary>Prepares to normalize <paramref name="sql"/>; text is written only when <paramref name="writeText"/>.</summary>
     public SqlNormalizer(ReadOnlySpan<char> sql, bool writeText)
@@ -68,7 +72,14 @@ internal ref struct SqlNormalizer
                     EmitConstant();
                     break;
                 case SqlTokenKind.Identifier or SqlTokenKind.Keyword:
-                    EmitWord(token);
+                    if (!TryRewriteWord(token, text))
+                    {
+                        EmitWord(token);
+                    }
+
+                    break;
+                case SqlTokenKind.QuotedIdentifier when SqlCanonical.IsPlainQuotedIdentifier(text, out var word):
+                    EmitWord(token, word);
                     break;
                 case SqlTokenKind.QuotedIdentifier:
                     Emit(Emitted.QuotedIdentifier, FingerprintTag.QuotedIdentifier, text);
@@ -83,8 +94,13 @@ internal ref struct SqlNormalizer
                 case SqlTokenKind.Cast:
                     Emit(Emitted.Cast, FingerprintTag.Cast, text);
                     break;
+                case SqlTokenKind.Punctuation when text[0] == ')' && _casts.IsCast(_depth):
+                    // The parenthesis closing a CAST( is not part of x::t.
+                    _casts.Pop(_depth);
+                    _depth--;
+                    break;
                 case SqlTokenKind.Punctuation:
-                    EmitPunctuation(text[0]);
+                    EmitPunctuation(text[0], token);
                     break;
                 default:
                     Emit(Emitted.Other, FingerprintTag.Other, text);
@@ -109,7 +125,52 @@ internal ref struct SqlNormalizer
     internal static bool IsBooleanLiteral(ReadOnlySpan<char> word) =>
         (word.Length == 4 && SqlKeywords.Is(word, "TRUE")) || (word.Length == 5 && SqlKeywords.Is(word, "FALSE"));
 
-    private void EmitPunctuation(char c)
+    // CAST( x AS t ) as x::t, OFFSET c LIMIT c as LIMIT c OFFSET c: see SqlCanonical.
+    private bool TryRewriteWord(SqlToken token, ReadOnlySpan<char> text)
+    {
+        switch (text.Length)
+        {
+            case 2 when _casts.IsCast(_depth) && SqlKeywords.Is(text, "AS"):
+                if (_casts.Wraps(_depth))
+                {
+                    Emit(Emitted.CloseParen, FingerprintTag.Punctuation, ")");
+                }
+
+                Emit(Emitted.Cast, FingerprintTag.Cast, "::");
+                return true;
+            case 4 when SqlCanonical.CastFrames.CanOpen(_depth + 1) && SqlKeywords.Is(text, "CAST")
+                && SqlCanonical.TryReadCastHead(_sql[token.End..], out var open, out var wrap):
+                SkipTo(token.End + open);
+                _depth++;
+                _casts.Push(_depth, wrap);
+                if (wrap)
+                {
+                    Emit(Emitted.OpenParen, FingerprintTag.Punctuation, "(");
+                }
+
+                return true;
+            case 6 when SqlKeywords.Is(text, "OFFSET") && SqlCanonical.TryReadOffsetThenLimit(_sql[token.End..], out _):
+                _tokens.MoveNextSignificant();
+                _tokens.MoveNextSignificant();
+                EmitWord(_tokens.Current);
+                _tokens.MoveNextSignificant();
+                EmitConstant();
+                EmitWord(token);
+                EmitConstant();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void SkipTo(int end)
+    {
+        while (_tokens.Current.End < end && _tokens.MoveNext())
+        {
+        }
+    }
+
+    private void EmitPunctuation(char c, SqlToken token)
     {
         switch (c)
         {
@@ -118,18 +179,37 @@ internal ref struct SqlNormalizer
                 _pendingSemicolon = _previous != Emitted.None;
                 return;
             case '(' or '[':
-                var opensList = _previous == Emitted.Keyword || _previous == Emitted.Identifier
-                    ? SqlKeywords.Is(_previousWord.Text(_sql), c == '(' ? "IN" : "ARRAY")
-                    : false;
+                var afterWord = _previous == Emitted.Keyword || _previous == Emitted.Identifier;
+                var opensList = afterWord && SqlKeywords.Is(_previousWord.Text(_sql), c == '(' ? "IN" : "ARRAY");
+                var opensRows = c == '(' && afterWord && !opensList && SqlKeywords.Is(_previousWord.Text(_sql), "VALUES");
                 Emit(c == '(' ? Emitted.OpenParen : Emitted.OpenBracket, FingerprintTag.Punctuation, [c]);
+                _depth += c == '(' ? 1 : 0;
                 if (opensList && SqlConstantList.TrySkip(ref _tokens, c == '(' ? ')' : ']'))
                 {
                     Emit(Emitted.List, FingerprintTag.List, ListMarkerSuffix);
                     Emit(c == '(' ? Emitted.CloseParen : Emitted.CloseBracket, FingerprintTag.Punctuation, c == '(' ? ")" : "]");
+                    _depth -= c == '(' ? 1 : 0;
+                }
+                else if (opensRows && SqlCanonical.TryReadConstantRows(_sql[token.End..], out var firstRowEnd, out var rowsEnd))
+                {
+                    // The first row stays as written; the rows after it become one list marker.
+                    _collapseAt = token.End + firstRowEnd;
+                    _collapseTo = token.End + rowsEnd;
                 }
 
                 return;
+            case ')' when token.End == _collapseAt:
+                _depth--;
+                Emit(Emitted.CloseParen, FingerprintTag.Punctuation, ")");
+                Emit(Emitted.Comma, FingerprintTag.Punctuation, ",");
+                Emit(Emitted.OpenParen, FingerprintTag.Punctuation, "(");
+                Emit(Emitted.List, FingerprintTag.List, ListMarkerSuffix);
+                Emit(Emitted.CloseParen, FingerprintTag.Punctuation, ")");
+                SkipTo(_collapseTo);
+                _collapseAt = 0;
+                return;
             default:
+                _depth -= c == ')' ? 1 : 0;
                 var kind = c switch
                 {
                     ')' => Emitted.CloseParen,
@@ -205,12 +285,14 @@ internal ref struct SqlNormalizer
         }
     }
 
-    private void EmitWord(SqlToken token)
+    private void EmitWord(SqlToken token) => EmitWord(token, token.Text(_sql));
+
+    // A word, or the content of a quoted identifier that needs no quotes (an identifier, never a keyword).
+    private void EmitWord(SqlToken token, ReadOnlySpan<char> text)
     {
         var isKeyword = token.Kind == SqlTokenKind.Keyword;
         BeginToken(isKeyword ? Emitted.Keyword : Emitted.Identifier);
         _previousWord = token;
-        var text = token.Text(_sql);
         _hash.AppendToken((int)FingerprintTag.Word, text, foldAsciiUpperCase: true);
         if (_writeText)
         {
