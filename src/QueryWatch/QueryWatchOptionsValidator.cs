@@ -33,6 +33,12 @@ internal sealed class QueryWatchOptionsValidator : IValidateOptions<QueryWatchOp
         if (options.ExplainConnectionString is { } cs && string.IsNullOrWhiteSpace(cs))
             errors.Add(Invalid(nameof(options.ExplainConnectionString), "(blank)", "set a full connection string, or remove it to explain on the application's own"));
         CheckRewrites(options.Rewrites, errors);
+        if (options.MaxCaptureAge <= TimeSpan.Zero)
+            errors.Add(Invalid(nameof(options.MaxCaptureAge), options.MaxCaptureAge, "set a positive duration such as 00:01:00"));
+        if (options.MaxCapturedParameterBytes < 0)
+            errors.Add(Invalid(nameof(options.MaxCapturedParameterBytes), options.MaxCapturedParameterBytes, "set 0 or more bytes, e.g. 262144 (256 KiB); 0 keeps no parameter value"));
+        if (options.MaxQueuedBytes < 1)
+            errors.Add(Invalid(nameof(options.MaxQueuedBytes), options.MaxQueuedBytes, "set 1 or more bytes, e.g. 16777216 (16 MiB)"));
         return errors;
     }
 

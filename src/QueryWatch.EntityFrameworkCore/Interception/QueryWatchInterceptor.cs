@@ -212,14 +212,27 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
                 return;
             }
 
-            var captured = CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag, _rewrites);
-            var pipeline = extension.GetPipeline(context, command);
-            pipeline.TryEnqueue(captured);
+            if (extension.GetPipeline(context, command) is not { } pipeline)
+            {
+                DroppedAfterStop(extension, context);
+                return;
+            }
+
+            pipeline.TryEnqueue(CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag, _rewrites, options.MaxCapturedParameterBytes));
         }
         catch (Exception e)
         {
             ReportOnce(extension, context, e);
         }
+    }
+
+    /// <summary>The host stopped its workers: a capture is counted, and the first one says so (issue #16).</summary>
+    private static void DroppedAfterStop(QueryWatchOptionsExtension extension, DbContext? context)
+    {
+        QueryWatchMetrics.Dropped("stopped");
+        if (extension.HostLifetime?.FirstCaptureAfterStop() != true) return;
+        var factory = extension.LoggerFactory ?? context?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        Log.CaptureAfterStop(factory.CreateLogger(Log.Category));
     }
 
     private static QueryWatchOptionsExtension? Find(DbContext? context)

@@ -10,6 +10,8 @@ internal static class QueryWatchEventId
     public const int CaptureFailed = 1001;
     public const int CaptureDropped = 1002;
     public const int CaptureIgnoredByTag = 1003;
+    public const int CaptureAfterStop = 1004;
+    public const int CaptureOverByteBudget = 1005;
 
     // 2xxx: explain (the worker)
     public const int ExplainFailed = 2001;
@@ -20,6 +22,11 @@ internal static class QueryWatchEventId
     public const int WorkerFailed = 2006;
     public const int ExplainRateLimited = 2007;
     public const int AdviceUnavailable = 2008;
+    public const int ExplainRecovered = 2014;
+    public const int ExplainRefused = 2015;
+    public const int ExplainSkippedSessionLocal = 2016;
+    public const int StaleCapturesDropped = 2017;
+    public const int ExplainParametersNotKept = 2018;
 
     // 3xxx: findings
     public const int Finding = 3001;
