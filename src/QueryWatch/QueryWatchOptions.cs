@@ -76,8 +76,8 @@ public sealed class QueryWatchOptions
     /// <summary>
     /// A captured command still waiting for the worker after this long (for instance through an outage
     /// of the explain server) is dropped unexplained and counted (<c>querywatch.queue.dropped</c>, reason
-    /// <c>stale</c>), so that after recovery the worker explains what is happening now. Default: 1 minute.
-    /// Must be greater than zero.
+    /// <c>stale</c>), so that after recovery the worker explains what is happening now. A capture is kept at
+    /// least two back-offs (10 s) whatever this says. Default: 1 minute. Must be greater than zero.
     /// </summary>
     public TimeSpan MaxCaptureAge { get; set; } = TimeSpan.FromMinutes(1);
 

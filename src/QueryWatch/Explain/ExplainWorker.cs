@@ -105,7 +105,7 @@ internal sealed class ExplainWorker(
         }
 
         _unavailableThisCommand = false;
-        _rateLimiter.TryAcquire(now);
+        _rateLimiter.TryAcquire(DateTimeOffset.UtcNow);
         var started = Stopwatch.GetTimestamp();
         using var activity = StartActivity(command);
         var statements = SqlStatementSplitter.Split(command.Sql);
@@ -164,10 +164,16 @@ internal sealed class ExplainWorker(
         return !ct.IsCancellationRequested;
     }
 
-    /// <summary>True when <paramref name="command"/> waited longer than MaxCaptureAge: it is counted, not explained.</summary>
+    /// <summary>
+    /// True when <paramref name="command"/> waited longer than MaxCaptureAge: it is counted, not explained.
+    /// Never less than two back-offs: a capture made just after recovery, while the worker still sat out
+    /// its last back-off, must not be dropped for that wait.
+    /// </summary>
     private bool DropIfStale(CapturedCommand command, DateTimeOffset now)
     {
-        if (now - command.CapturedAt <= options.MaxCaptureAge) return false;
+        var maxAge = options.MaxCaptureAge;
+        if (options.MaxBackoff * 2 > maxAge) maxAge = options.MaxBackoff * 2;
+        if (now - command.CapturedAt <= maxAge) return false;
         _staleDropped++;
         QueryWatchMetrics.Dropped("stale");
         return true;
@@ -188,7 +194,6 @@ internal sealed class ExplainWorker(
         _backoff = _backoff == TimeSpan.Zero ? s_firstBackoff : TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, cap.Ticks));
         if (_backoff > cap) _backoff = cap;
         _retryAt = Environment.TickCount64 + (long)_backoff.TotalMilliseconds;
-        if (_failedAttempts++ == 0) _outageStarted = Environment.TickCount64;
     }
 
     private void ReportRecovered()
@@ -232,6 +237,7 @@ internal sealed class ExplainWorker(
         {
             // The first failure of an outage warns; the retries after it are debug, and recovery is one event.
             var level = _failedAttempts == 0 ? LogLevel.Warning : LogLevel.Debug;
+            if (_failedAttempts++ == 0) _outageStarted = Environment.TickCount64;
             BackOff();
             _unavailableThisCommand = true;
             QueryWatchMetrics.Explained("unavailable");

