@@ -76,12 +76,13 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
 
     /// <summary>
     /// The process-wide pipeline for this context's database; built on first capture. Null once this
-    /// context's host has stopped: a capture then must not start a new, untracked worker (issue #16).
+    /// context's host has stopped, or the process is exiting: a capture then must not start a new,
+    /// untracked worker (issue #16).
     /// </summary>
     internal ExplainPipeline? GetPipeline(DbContext? context, DbCommand command)
     {
         if (_pipeline is { IsStopped: false } pipeline) return pipeline;
-        if (HostLifetime is { IsStopped: true }) return null;
+        if (HostLifetime is { IsStopped: true } || ExplainPipelineRegistry.ProcessExiting) return null;
         // The configured connection string, not DbConnection.ConnectionString: Npgsql drops the
         // password from the latter once the connection has opened (Persist Security Info=false).
         var connectionString = context?.Database.GetConnectionString() ?? command.Connection?.ConnectionString
