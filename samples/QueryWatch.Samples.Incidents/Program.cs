@@ -86,9 +86,12 @@ output.WriteLine();
 output.WriteLine("━━ Summary");
 foreach (var outcome in outcomes)
 {
-    output.WriteLine(outcome.Caught
+    output.WriteLine(outcome.MissingRules.Count == 0
         ? $"  ✔ {outcome.Incident.Seed} caught by {string.Join(", ", outcome.Incident.ExpectedRules)} (logged: {string.Join(", ", outcome.LoggedRules)})"
         : $"  ✘ {outcome.Incident.Seed} NOT caught: missing {string.Join(", ", outcome.MissingRules)} (logged: {(outcome.LoggedRules.Count == 0 ? "nothing" : string.Join(", ", outcome.LoggedRules))})");
+    output.WriteLine(outcome.MissingWhenCancelled.Count == 0
+        ? $"  ✔ {outcome.Incident.Seed} cancelled, caught by {string.Join(", ", outcome.Incident.ExpectedRules)}"
+        : $"  ✘ {outcome.Incident.Seed} cancelled, NOT caught: missing {string.Join(", ", outcome.MissingWhenCancelled)}");
 }
 
 if (rewriteShown is { } shown)

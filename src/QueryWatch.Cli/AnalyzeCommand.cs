@@ -3,12 +3,13 @@ using System.Text;
 using System.Text.Json;
 using Npgsql;
 using QueryWatch.Advice;
+using QueryWatch.Explain;
 using QueryWatch.Plans;
 using QueryWatch.Rules;
 
 namespace QueryWatch.Cli;
 
-/// <summary><c>querywatch analyze FILE|- [--sql FILE [--connection CS]] [--format text|json] [--fail-on info|warning|critical]</c>.</summary>
+/// <summary><c>querywatch analyze FILE|- [--sql FILE [--connection CS]] [--format text|json] [--fail-on info|warning|critical] [--show-values] [--duration 20s [--outcome slow|cancelled|timedout]]</c>.</summary>
 internal static class AnalyzeCommand
 {
     public static Command Create(CliConsole console)
@@ -20,12 +21,49 @@ internal static class AnalyzeCommand
         var failOn = new Option<string?>("--fail-on") { Description = "Exit 1 when a finding is at least this severe: info, warning or critical." };
         failOn.AcceptOnlyFromAmong("info", "warning", "critical");
         var connection = new Option<string?>("--connection") { Description = "A connection string to the database the plan came from (needs --sql): reads its table statistics and checks each proposed index with hypopg, when installed there." };
-        var command = new Command("analyze", "Read a plan, print it as a tree and list what is wrong with it.") { file, sql, format, failOn, connection };
-        command.SetAction(result => Run(result.GetValue(file)!, result.GetValue(sql), result.GetValue(format)!, result.GetValue(failOn), console, result.GetValue(connection)));
+        var duration = new Option<string?>("--duration") { Description = "How long the command ran, or ran before it was cancelled (from the server log): 20s, 1500ms, 5m, or a bare number of ms. Weighs the plan's estimates against it." };
+        var outcome = new Option<string>("--outcome") { Description = "How the command ended: slow (it finished), cancelled or timedout (it would have run longer). Needs --duration.", DefaultValueFactory = _ => "slow" };
+        outcome.AcceptOnlyFromAmong("slow", "cancelled", "timedout");
+        var showValues = new Option<bool>("--show-values") { Description = "Print the plan's constants (parameter values, literals) in the findings; by default they are replaced, as in QueryWatch's logs, so the output can be pasted anywhere." };
+        var command = new Command("analyze", "Read a plan, print it as a tree and list what is wrong with it.") { file, sql, format, failOn, connection, showValues, duration, outcome };
+        command.SetAction(result =>
+        {
+            ObservedRun? observed = null;
+            if (result.GetValue(duration) is { } text)
+            {
+                if (ParseDuration(text) is not { } d)
+                {
+                    console.Error.WriteLine($"querywatch: --duration {text} is not a duration: write it as 20s, 1500ms, 5m or a number of ms");
+                    return ExitCodes.UnreadableInput;
+                }
+                observed = ObservedRun.Of(d, finished: result.GetValue(outcome) == "slow");
+            }
+            return Run(result.GetValue(file)!, result.GetValue(sql), result.GetValue(format)!, result.GetValue(failOn), console, result.GetValue(connection), result.GetValue(showValues), observed);
+        });
         return command;
     }
 
-    internal static int Run(string path, string? sqlPath, string format, string? failOn, CliConsole console, string? connectionString = null)
+    /// <summary><c>20s</c>, <c>1500ms</c>, <c>5m</c>, <c>1h</c>, <c>0.5s</c> or a bare number of milliseconds (how PostgreSQL's log prints them); null when unreadable.</summary>
+    internal static TimeSpan? ParseDuration(string text)
+    {
+        var t = text.Trim();
+        (string Suffix, double Ms)[] units = [("ms", 1), ("s", 1_000), ("min", 60_000), ("m", 60_000), ("h", 3_600_000)];
+        var factor = 1.0;
+        foreach (var (suffix, ms) in units)
+        {
+            if (t.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                t = t[..^suffix.Length].TrimEnd();
+                factor = ms;
+                break;
+            }
+        }
+        return double.TryParse(t, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) && value >= 0 && double.IsFinite(value)
+            ? TimeSpan.FromMilliseconds(value * factor)
+            : null;
+    }
+
+    internal static int Run(string path, string? sqlPath, string format, string? failOn, CliConsole console, string? connectionString = null, bool showValues = false, ObservedRun? observed = null)
     {
         if (connectionString is not null && sqlPath is null)
         {
@@ -53,9 +91,11 @@ internal static class AnalyzeCommand
         }
 
         var findings = connectionString is null
-            ? new RuleEngine().Analyze(plan, sql)
+            ? new RuleEngine().Analyze(plan, sql, observed: observed)
             // A command line has nothing else to do meanwhile: blocking here costs nothing.
-            : AnalyzeConnectedAsync(plan, sql!, connectionString, console).GetAwaiter().GetResult();
+            : AnalyzeConnectedAsync(plan, sql!, connectionString, console, observed).GetAwaiter().GetResult();
+        // The same redaction as the logs: a CI log or an issue is where this output ends up.
+        if (!showValues) findings = [.. findings.Select(FindingRedactor.Redact)];
         if (format == "json") WriteJson(console.Out, findings);
         else WriteText(console, plan, findings);
 
@@ -64,7 +104,7 @@ internal static class AnalyzeCommand
             : ExitCodes.Ok;
     }
 
-    private static async Task<IReadOnlyList<Finding>> AnalyzeConnectedAsync(Plan plan, string sql, string connectionString, CliConsole console)
+    private static async Task<IReadOnlyList<Finding>> AnalyzeConnectedAsync(Plan plan, string sql, string connectionString, CliConsole console, ObservedRun? observed)
     {
         try
         {
@@ -72,14 +112,14 @@ internal static class AnalyzeCommand
             ITableStatistics? statistics;
             await using (var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false))
                 statistics = await TableStatisticsReader.ReadAsync(connection, plan).ConfigureAwait(false);
-            var findings = new RuleEngine().Analyze(plan, sql, statistics);
+            var findings = new RuleEngine().Analyze(plan, sql, statistics, observed);
             return await IndexAdviceVerification.ApplyAsync(findings, new HypotheticalIndexVerifier(dataSource), sql, parameters: null).ConfigureAwait(false);
         }
         catch (Exception e) when (e is NpgsqlException or ArgumentException)
         {
             // The plan is still worth reading without the database: say why the check was skipped.
             console.Error.WriteLine("querywatch: no verification, the database is not reachable: " + e.Message);
-            var findings = new RuleEngine().Analyze(plan, sql);
+            var findings = new RuleEngine().Analyze(plan, sql, observed: observed);
             return [.. findings.Select(f => f.Evidence.FirstOrDefault(x => x.Key == RuleContext.IndexEvidenceKey).Value is { Length: > 0 } ddl
                 ? IndexAdviceVerification.With(f, ddl, IndexVerification.NotVerified("the database is not reachable"))
                 : f)];

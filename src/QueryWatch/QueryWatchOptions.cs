@@ -74,6 +74,27 @@ public sealed class QueryWatchOptions
     public RewriteOptions Rewrites { get; set; } = new();
 
     /// <summary>
+    /// When a finding on an estimated plan rests on a bet over one table (an index walked in order under a
+    /// Limit with a Filter, a Nested Loop whose inner scan filters), measure it: one read-only SELECT over
+    /// the first 10,000 rows in the plan's order, in a READ ONLY transaction that is rolled back, on
+    /// QueryWatch's own connection, never for a statement that writes or locks or a condition that calls a
+    /// function. The finding then carries the measured figure (Basis <c>Probed</c>). Default: true.
+    /// </summary>
+    public bool Probes { get; set; } = true;
+
+    /// <summary>statement_timeout (and lock_timeout) of each probe; a probe cut short leaves its finding as it was. Default: 500 ms. Must be greater than zero.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// How often a command still running past <see cref="SlowCommandThreshold"/> is sampled in
+    /// <c>pg_stat_activity</c> (its state, wait event and who blocks it), on a separate connection with
+    /// Application Name <c>QueryWatch sampler</c>; the samples travel with the captured command (QW024
+    /// lock-wait reads them). No query is sent while no command is past the threshold. Not with Npgsql
+    /// multiplexing (a command has no fixed backend). Default: 500 ms. Zero turns live sampling off.
+    /// </summary>
+    public TimeSpan InFlightSampleInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
     /// A captured command still waiting for the worker after this long (for instance through an outage
     /// of the explain server) is dropped unexplained and counted (<c>querywatch.queue.dropped</c>, reason
     /// <c>stale</c>), so that after recovery the worker explains what is happening now. A capture is kept at

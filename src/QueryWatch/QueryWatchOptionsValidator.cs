@@ -33,6 +33,10 @@ internal sealed class QueryWatchOptionsValidator : IValidateOptions<QueryWatchOp
         if (options.ExplainConnectionString is { } cs && string.IsNullOrWhiteSpace(cs))
             errors.Add(Invalid(nameof(options.ExplainConnectionString), "(blank)", "set a full connection string, or remove it to explain on the application's own"));
         CheckRewrites(options.Rewrites, errors);
+        if (options.ProbeTimeout <= TimeSpan.Zero)
+            errors.Add(Invalid(nameof(options.ProbeTimeout), options.ProbeTimeout, "set a positive duration such as 00:00:00.5, or set Probes to false"));
+        if (options.InFlightSampleInterval < TimeSpan.Zero)
+            errors.Add(Invalid(nameof(options.InFlightSampleInterval), options.InFlightSampleInterval, "set a positive duration such as 00:00:00.5, or zero to turn live sampling off"));
         if (options.MaxCaptureAge <= TimeSpan.Zero)
             errors.Add(Invalid(nameof(options.MaxCaptureAge), options.MaxCaptureAge, "set a positive duration such as 00:01:00"));
         if (options.MaxCapturedParameterBytes < 0)

@@ -46,7 +46,11 @@ internal sealed class IncidentRunner(
             session.Say(missing.Count == 0
                 ? $"✔ caught by {string.Join(", ", incident.ExpectedRules)} (QueryWatch logged {string.Join(", ", logged)}) in {IncidentSession.Seconds(Stopwatch.GetElapsedTime(started))}"
                 : $"✘ NOT caught: expected {string.Join(", ", missing)}, QueryWatch logged {(logged.Count == 0 ? "nothing" : string.Join(", ", logged))}");
-            outcomes.Add(new IncidentOutcome(incident, connectionString, logged, missing));
+            var missingWhenCancelled = incident.ExpectedRules.Except(session.CancelledRules).ToList();
+            session.Say(missingWhenCancelled.Count == 0
+                ? $"✔ cancelled by statement_timeout, caught by {string.Join(", ", incident.ExpectedRules)} from its estimated plan and duration"
+                : $"✘ cancelled by statement_timeout, NOT caught: expected {string.Join(", ", missingWhenCancelled)}, QueryWatch logged {(session.CancelledRules.Count == 0 ? "nothing" : string.Join(", ", session.CancelledRules))}");
+            outcomes.Add(new IncidentOutcome(incident, connectionString, logged, missing, missingWhenCancelled));
         }
 
         return outcomes;

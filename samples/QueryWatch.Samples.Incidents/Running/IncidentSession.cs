@@ -23,6 +23,11 @@ internal sealed class IncidentSession(FindingRecorder recorder, CommandTextRecor
     /// <summary>Every finding QueryWatch logged for this incident's bad queries.</summary>
     public IReadOnlyList<RecordedEvent> Findings => _findings;
 
+    /// <summary>The rules QueryWatch logged for a bad query that statement_timeout cancelled: all it had was an estimated plan and a duration.</summary>
+    public IReadOnlyList<string> CancelledRules => [.. _cancelledRules.Order(StringComparer.Ordinal)];
+
+    private readonly HashSet<string> _cancelledRules = new(StringComparer.Ordinal);
+
     /// <summary>
     /// The statement_timeout the production runs hit, scaled down with the data: 80 ms at scale 1 (the bad
     /// queries take 250-350 ms there), a few ms at CI scale. Never below 2 ms, PostgreSQL's timer is coarse.
@@ -91,6 +96,8 @@ internal sealed class IncidentSession(FindingRecorder recorder, CommandTextRecor
         foreach (var finding in events.Where(e => e.EventId == RecordedEvent.Finding))
         {
             _findings.Add(finding);
+            // Caught means said at warning: an info note on a cancelled command is what any pasted plan gets.
+            if (explained["Outcome"] != "Slow" && finding["Severity"] is "Warning" or "Critical") _cancelledRules.Add(finding["RuleId"]);
             Detail($"  {finding["RuleId"]} {finding["RuleName"]} ({finding["Severity"]}) at {finding["Node"]}");
             Detail($"    {finding["Message"]}");
             Detail($"    fix: {finding["Suggestion"]}");

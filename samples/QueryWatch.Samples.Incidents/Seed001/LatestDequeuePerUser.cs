@@ -58,13 +58,13 @@ internal sealed class LatestDequeuePerUser : Incident<ExecutorContext>
 
     protected override async Task PlayAsync(ExecutorContext context, IncidentSession session, CancellationToken ct)
     {
-        await session.BadAsync(context, "the incident's query (raw SQL in the original): Jobs.FromSql($\"SELECT j.* ... JOIN (SELECT user_id, max(last_dequeue) ... GROUP BY user_id) q ...\")",
-            async c => (await context.Jobs.FromSql($"""
+        async Task<int> Latest(CancellationToken c) => (await context.Jobs.FromSql($"""
                 SELECT j.* FROM exec_jobs j
                 JOIN (SELECT user_id, max(last_dequeue) AS latest FROM exec_jobs GROUP BY user_id) q ON j.user_id = q.user_id
                 WHERE j.state = {Queued} ORDER BY q.latest, j.created_at LIMIT 1
-                """).AsNoTracking().ToListAsync(c).ConfigureAwait(false)).Count,
-            statementTimeout: null, ct).ConfigureAwait(false);
+                """).AsNoTracking().ToListAsync(c).ConfigureAwait(false)).Count;
+        await session.BadAsync(context, "the incident's query (raw SQL in the original): Jobs.FromSql($\"SELECT j.* ... JOIN (SELECT user_id, max(last_dequeue) ... GROUP BY user_id) q ...\")", Latest, session.StatementTimeout, ct).ConfigureAwait(false);
+        await session.BadAsync(context, "the same query given the time to finish", Latest, statementTimeout: null, ct).ConfigureAwait(false);
 
         var next = from j in context.Jobs
                    join d in context.LastDequeues on j.UserId equals d.UserId

@@ -36,8 +36,7 @@ internal sealed class OrExistsPerRow : Incident<WorkerContext>
 
     protected override async Task PlayAsync(WorkerContext context, IncidentSession session, CancellationToken ct)
     {
-        await session.BadAsync(context, "the incident's query (raw SQL in the original): Jobs.FromSql($\"... (queue_name IS NULL OR EXISTS (... FOR UPDATE SKIP LOCKED)) ORDER BY priority, run_at, id LIMIT 1\")",
-            async c => (await context.Jobs.FromSql($"""
+        async Task<int> NextJob(CancellationToken c) => (await context.Jobs.FromSql($"""
                 SELECT * FROM jobs
                 WHERE run_at <= now() AND attempts < 5
                   AND (queue_name IS NULL OR EXISTS (
@@ -45,8 +44,9 @@ internal sealed class OrExistsPerRow : Incident<WorkerContext>
                         WHERE q.queue_name = jobs.queue_name AND (q.locked_at IS NULL OR q.locked_at < now() - interval '4 hours')
                         FOR UPDATE SKIP LOCKED))
                 ORDER BY priority, run_at, id LIMIT 1
-                """).AsNoTracking().ToListAsync(c).ConfigureAwait(false)).Count,
-            statementTimeout: null, ct).ConfigureAwait(false);
+                """).AsNoTracking().ToListAsync(c).ConfigureAwait(false)).Count;
+        await session.BadAsync(context, "the incident's query (raw SQL in the original): Jobs.FromSql($\"... (queue_name IS NULL OR EXISTS (... FOR UPDATE SKIP LOCKED)) ORDER BY priority, run_at, id LIMIT 1\")", NextJob, session.StatementTimeout, ct).ConfigureAwait(false);
+        await session.BadAsync(context, "the same query given the time to finish", NextJob, statementTimeout: null, ct).ConfigureAwait(false);
 
         await session.LoadAsync("the fix's index: CREATE INDEX jobs_queue_name_priority ON jobs (queue_name, priority, run_at, id)",
             () => context.Database.ExecuteSqlRawAsync("CREATE INDEX jobs_queue_name_priority ON jobs (queue_name, priority, run_at, id)", ct)).ConfigureAwait(false);

@@ -42,8 +42,9 @@ internal sealed class InnerLoopDiscard : Incident<CiContext>
 
         await session.BadAsync(context, "the incident's query (raw SQL in the original): Artifacts.FromSql($\"SELECT a.* FROM artifacts a JOIN pipelines p ... WHERE p.locked = 0 AND a.expire_at < now() LIMIT 100\")",
             Expiring, session.StatementTimeout, ct).ConfigureAwait(false);
-        session.Detail("A cancelled command is never re-run with ANALYZE, and an estimated plan says 1 row per inner loop either way:");
-        session.Detail("what the inner side throws away only shows when the statement is allowed to finish, as GitLab's EXPLAIN ANALYZE was.");
+        session.Detail("A cancelled command is never re-run with ANALYZE: QueryWatch read the estimated plan's loop (the inner scan planned to");
+        session.Detail("run once per expired artifact) and weighed it against how long the command ran before it was cancelled, far longer");
+        session.Detail("than the Limit's cost predicts: the bet that unlocked pipelines turn up early was lost (QW004 and QW025, Basis Observed).");
 
         await session.BadAsync(context, "the same query given the time to finish (the batch job with a longer timeout)",
             Expiring, statementTimeout: null, ct).ConfigureAwait(false);

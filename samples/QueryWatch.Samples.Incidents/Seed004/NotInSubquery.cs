@@ -49,7 +49,9 @@ internal sealed class NotInSubquery : Incident<ProcessesContext>
         var failedProcessIds = context.Tasks.Where(t => t.State == Failed && t.ProcessId <= maxFailedOf).Select(t => t.ProcessId);
         var withoutFailures = context.Processes.Where(p => p.Id <= maxProcess && !failedProcessIds.Contains(p.Id)).Select(p => p.Id);
         await session.BadAsync(context, "as LINQ: Processes.Where(p => p.Id <= n && !failedProcessIds.Contains(p.Id))",
-            async c => (await withoutFailures.ToListAsync(c).ConfigureAwait(false)).Count, statementTimeout: null, ct, showSql: true).ConfigureAwait(false);
+            async c => (await withoutFailures.ToListAsync(c).ConfigureAwait(false)).Count, session.StatementTimeout, ct, showSql: true).ConfigureAwait(false);
+        await session.BadAsync(context, "the same query given the time to finish",
+            async c => (await withoutFailures.ToListAsync(c).ConfigureAwait(false)).Count, statementTimeout: null, ct).ConfigureAwait(false);
 
         var fixedQuery = context.Processes.Where(p => p.Id <= maxProcess && !context.Tasks.Any(t => t.ProcessId == p.Id && t.State == Failed)).Select(p => p.Id);
         await session.FixedAsync(context, "fixed, as LINQ: Processes.Where(p => p.Id <= n && !Tasks.Any(t => t.ProcessId == p.Id && t.State == \"failed\"))",

@@ -107,10 +107,11 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
 
         // Only what the interceptor instance reads on the hot path changes the service provider;
         // everything else is read from each context's own extension at capture time.
-        // The rewrite mode and disabled ids too: the interceptor owns the book of verified rewrites.
+        // The rewrite mode and disabled ids too: the interceptor owns the book of verified rewrites;
+        // and whether live sampling is on: the interceptor owns the slot table of running commands.
         public override int GetServiceProviderHashCode() => _serviceProviderHash ??= HashCode.Combine(
             Extension.Options.Enabled, Extension.Options.SlowCommandThreshold, Extension.Options.ExplainFailedCommands,
-            Extension.RewriteMode, Extension.DisabledRewritesKey);
+            Extension.RewriteMode, Extension.DisabledRewritesKey, Extension.Options.InFlightSampleInterval > TimeSpan.Zero);
 
         public override bool ShouldUseSameServiceProvider(DbContextOptionsExtensionInfo other)
             => other is ExtensionInfo info
@@ -118,7 +119,8 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
                && info.Extension.Options.SlowCommandThreshold == Extension.Options.SlowCommandThreshold
                && info.Extension.Options.ExplainFailedCommands == Extension.Options.ExplainFailedCommands
                && info.Extension.RewriteMode == Extension.RewriteMode
-               && info.Extension.DisabledRewritesKey == Extension.DisabledRewritesKey;
+               && info.Extension.DisabledRewritesKey == Extension.DisabledRewritesKey
+               && info.Extension.Options.InFlightSampleInterval > TimeSpan.Zero == Extension.Options.InFlightSampleInterval > TimeSpan.Zero;
 
         public override void PopulateDebugInfo(IDictionary<string, string> debugInfo)
         {

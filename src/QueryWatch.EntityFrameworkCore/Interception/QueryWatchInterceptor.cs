@@ -20,6 +20,10 @@ namespace QueryWatch.EntityFrameworkCore.Interception;
 /// into the application. One instance serves every context of an internal service provider: it keeps
 /// no per-command state. In rewrite Apply mode the Executing hooks also look the command's text up in
 /// the book of verified rewrites (<see cref="RewriteApplier"/>); in every other mode they return at once.
+/// With live sampling on, the Executing hooks note the command's start and backend pid in a fixed slot
+/// table (<see cref="InFlightCommands"/>) and the ending hooks clear it: one compare-exchange each way.
+/// The table is watched by the sampler of the first database a command of this interceptor runs on:
+/// contexts that share this interceptor (same options) but talk to other servers are not sampled there.
 /// </summary>
 internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 {
@@ -30,6 +34,8 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     private readonly bool _captureFailed;
     private readonly RewriteSettings? _rewrites;
     private readonly RewriteApplier? _applier;
+    private InFlightCommands? _inFlight;
+    private ExplainPipeline? _sampledBy;
     private int _failureLogged;
 
     public QueryWatchInterceptor(QueryWatchOptionsExtension extension)
@@ -38,6 +44,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         _threshold = extension.Options.SlowCommandThreshold;
         _enabled = extension.Options.Enabled;
         _captureFailed = extension.Options.ExplainFailedCommands;
+        if (_enabled && extension.Options.InFlightSampleInterval > TimeSpan.Zero) _inFlight = new InFlightCommands(_threshold);
         // One book per interceptor, so per internal service provider: the contexts that share this
         // interceptor send the same texts (ExtensionInfo keeps contexts with other rewrite settings apart).
         if (_enabled && extension.Options.Rewrites.Mode != RewriteMode.Off)
@@ -50,30 +57,90 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     /// <summary>The rewrite settings captures carry to the worker; null when rewrites are Off.</summary>
     internal RewriteSettings? Rewrites => _rewrites;
 
+    /// <summary>The slot table of running commands; null when live sampling is off.</summary>
+    internal InFlightCommands? InFlight => _inFlight;
+
     // Apply mode: the text is swapped before EF hands the command to Npgsql, so the server only ever
     // sees one of the two. Non-queries are never rewritten (the catalogue is SELECT-only).
     public override InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
     {
         if (_applier is not null) TryRewrite(command, eventData.Context);
+        if (_inFlight is not null) Started(command, eventData);
         return result;
     }
 
     public override ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
     {
         if (_applier is not null) TryRewrite(command, eventData.Context);
+        if (_inFlight is not null) Started(command, eventData);
         return new ValueTask<InterceptionResult<DbDataReader>>(result);
     }
 
     public override InterceptionResult<object> ScalarExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<object> result)
     {
         if (_applier is not null) TryRewrite(command, eventData.Context);
+        if (_inFlight is not null) Started(command, eventData);
         return result;
     }
 
     public override ValueTask<InterceptionResult<object>> ScalarExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<object> result, CancellationToken cancellationToken = default)
     {
         if (_applier is not null) TryRewrite(command, eventData.Context);
+        if (_inFlight is not null) Started(command, eventData);
         return new ValueTask<InterceptionResult<object>>(result);
+    }
+
+    public override InterceptionResult<int> NonQueryExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<int> result)
+    {
+        if (_inFlight is not null) Started(command, eventData);
+        return result;
+    }
+
+    public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+    {
+        if (_inFlight is not null) Started(command, eventData);
+        return new ValueTask<InterceptionResult<int>>(result);
+    }
+
+    // The command's backend is fixed while it runs (no multiplexing): its pid is what the sampler looks up.
+    private void Started(DbCommand command, CommandEventData eventData)
+    {
+        try
+        {
+            if (_sampledBy is not { IsStopped: false } && !AttachSampler(command, eventData.Context)) return;
+            if (command.Connection is not NpgsqlConnection connection) return;
+            if (!_inFlight!.TryClaim(eventData.CommandId, connection.ProcessID)) QueryWatchMetrics.InFlightTableFull();
+        }
+        catch (Exception e)
+        {
+            // E.g. ProcessID on a connection with no bound backend: it would throw for every command.
+            _inFlight = null;
+            // The context's own extension: EF shares this interceptor between contexts whose options
+            // differ only in what it does not read, the logger factory included.
+            ReportOnce(Find(eventData.Context) ?? _extension, eventData.Context, e);
+        }
+    }
+
+    // Once per interceptor (and again after a host restarted the pipelines): hand the slot table to the
+    // sampler of this command's database. False when this interceptor's commands cannot be sampled.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool AttachSampler(DbCommand command, DbContext? context)
+    {
+        var extension = Find(context) ?? _extension;
+        if (command.Connection is NpgsqlConnection connection && new NpgsqlConnectionStringBuilder(connection.ConnectionString).Multiplexing)
+        {
+            // NpgsqlConnection.ProcessID has no single backend to name: commands share physical connections.
+            _inFlight = null;
+            var factory = extension.LoggerFactory ?? context?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+            Log.InFlightNotSampled(factory.CreateLogger(Log.Category), "Npgsql multiplexing gives a command no fixed backend");
+            return false;
+        }
+
+        // The host stopped: no pipeline starts again, so nothing samples (issue #16).
+        if (extension.GetPipeline(context, command) is not { } pipeline) return false;
+        pipeline.Watch(_inFlight!);
+        _sampledBy = pipeline;
+        return true;
     }
 
     private void TryRewrite(DbCommand command, DbContext? context)
@@ -107,8 +174,9 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     {
         if (_enabled)
         {
+            var samples = _inFlight?.End(eventData.CommandId);
             var duration = _readerExecutionTimes.Take(eventData.CommandId) + eventData.Duration;
-            if (duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, duration, null);
+            if (duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, duration, null, samples);
         }
 
         return result;
@@ -116,25 +184,33 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 
     public override object? ScalarExecuted(DbCommand command, CommandExecutedEventData eventData, object? result)
     {
-        if (_enabled && eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource);
+        if (!_enabled) return result;
+        var samples = _inFlight?.End(eventData.CommandId);
+        if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
         return result;
     }
 
     public override ValueTask<object?> ScalarExecutedAsync(DbCommand command, CommandExecutedEventData eventData, object? result, CancellationToken cancellationToken = default)
     {
-        if (_enabled && eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource);
+        if (!_enabled) return new ValueTask<object?>(result);
+        var samples = _inFlight?.End(eventData.CommandId);
+        if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
         return new ValueTask<object?>(result);
     }
 
     public override int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)
     {
-        if (_enabled && eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource);
+        if (!_enabled) return result;
+        var samples = _inFlight?.End(eventData.CommandId);
+        if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
         return result;
     }
 
     public override ValueTask<int> NonQueryExecutedAsync(DbCommand command, CommandExecutedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        if (_enabled && eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource);
+        if (!_enabled) return new ValueTask<int>(result);
+        var samples = _inFlight?.End(eventData.CommandId);
+        if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
         return new ValueTask<int>(result);
     }
 
@@ -151,17 +227,18 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 
     public override void CommandCanceled(DbCommand command, CommandEndEventData eventData)
     {
-        if (_enabled) Capture(command, eventData.Context, CommandOutcome.Cancelled, eventData.Duration, eventData.CommandSource);
+        if (_enabled) Capture(command, eventData.Context, CommandOutcome.Cancelled, eventData.Duration, eventData.CommandSource, _inFlight?.End(eventData.CommandId));
     }
 
     public override Task CommandCanceledAsync(DbCommand command, CommandEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (_enabled) Capture(command, eventData.Context, CommandOutcome.Cancelled, eventData.Duration, eventData.CommandSource);
+        if (_enabled) Capture(command, eventData.Context, CommandOutcome.Cancelled, eventData.Duration, eventData.CommandSource, _inFlight?.End(eventData.CommandId));
         return Task.CompletedTask;
     }
 
     private void Failed(DbCommand command, CommandErrorEventData eventData)
     {
+        var samples = _inFlight?.End(eventData.CommandId);
         if (_applier is not null)
         {
             try
@@ -176,7 +253,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 
         var outcome = Classify(eventData.Exception);
         if (outcome == CommandOutcome.Failed && !_captureFailed) return;
-        Capture(command, eventData.Context, outcome, eventData.Duration, eventData.CommandSource);
+        Capture(command, eventData.Context, outcome, eventData.Duration, eventData.CommandSource, samples);
     }
 
     /// <summary>What an exception from Npgsql means for QueryWatch.</summary>
@@ -193,7 +270,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     };
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Capture(DbCommand command, DbContext? context, CommandOutcome outcome, TimeSpan duration, CommandSource? source)
+    private void Capture(DbCommand command, DbContext? context, CommandOutcome outcome, TimeSpan duration, CommandSource? source, SampleLog? samples = null)
     {
         QueryWatchOptionsExtension extension = _extension;
         try
@@ -218,7 +295,9 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
                 return;
             }
 
-            pipeline.TryEnqueue(CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag, _rewrites, options.MaxCapturedParameterBytes));
+            var captured = CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag, _rewrites, options.MaxCapturedParameterBytes);
+            if (samples is not null) captured = captured with { Samples = samples.Snapshot() };
+            pipeline.TryEnqueue(captured);
         }
         catch (Exception e)
         {

@@ -32,7 +32,8 @@ internal sealed class RewriteApplier(IRewriteBook book)
     {
         if (ServerError(exception) is not { } error) return;
         if (!Book.TryFindRewritten(command.CommandText, out var rewrite) || !rewrite.TryTurnOff()) return;
-        Log.RewriteTurnedOff(rewrite.Logger, rewrite.RewriteIdList, rewrite.Fingerprint, error.SqlState, error.MessageText);
+        // The server's message can quote a value the command carried (issue #16); the SQLSTATE says what went wrong.
+        Log.RewriteTurnedOff(rewrite.Logger, rewrite.RewriteIdList, rewrite.Fingerprint, error.SqlState, FindingRedactor.RedactText(error.MessageText));
     }
 
     /// <summary>

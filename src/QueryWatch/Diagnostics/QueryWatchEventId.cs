@@ -10,6 +10,7 @@ internal static class QueryWatchEventId
     public const int CaptureFailed = 1001;
     public const int CaptureDropped = 1002;
     public const int CaptureIgnoredByTag = 1003;
+    public const int InFlightNotSampled = 1010;
     public const int CaptureAfterStop = 1004;
     public const int CaptureOverByteBudget = 1005;
 
@@ -22,6 +23,17 @@ internal static class QueryWatchEventId
     public const int WorkerFailed = 2006;
     public const int ExplainRateLimited = 2007;
     public const int AdviceUnavailable = 2008;
+    public const int ExplainAnalyzeSkippedForVolatileFunctions = 2009;
+    public const int ExplainGenericPlan = 2010;
+    public const int ExplainParametersUnbound = 2011;
+    public const int ExplainSessionResetFailed = 2012;
+    public const int WorkerStopAbandoned = 2013;
+    public const int ProbeMeasured = 2030;
+    public const int ProbeSkipped = 2031;
+    public const int ProbeTimedOut = 2032;
+    public const int ProbeFailed = 2033;
+    public const int InFlightSamplerUnavailable = 2020;
+    public const int InFlightSampled = 2021;
     public const int ExplainRecovered = 2014;
     public const int ExplainRefused = 2015;
     public const int ExplainSkippedSessionLocal = 2016;

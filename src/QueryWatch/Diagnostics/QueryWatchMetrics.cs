@@ -27,6 +27,28 @@ internal static class QueryWatchMetrics
     private static readonly Counter<long> s_rewritesApplied = s_meter.CreateCounter<long>(
         "querywatch.rewrites.applied", "{command}", "Commands sent rewritten, by rewrite id.");
 
+    private static readonly Counter<long> s_probes = s_meter.CreateCounter<long>(
+        "querywatch.probes", "{probe}", "Bounded probes of a finding's bet, by result (run, skipped, timed_out, failed) and, when skipped, reason.");
+
+    private static readonly Counter<long> s_inFlightSamples = s_meter.CreateCounter<long>(
+        "querywatch.inflight.samples", "{sample}", "Samples of running commands' backends taken by the live sampler.");
+
+    private static readonly Counter<long> s_inFlightTableFull = s_meter.CreateCounter<long>(
+        "querywatch.inflight.table_full", "{command}", "Commands not sampled while running because the in-flight slot table was full.");
+
+    private static readonly Counter<long> s_inFlightFailed = s_meter.CreateCounter<long>(
+        "querywatch.inflight.failed", "{query}", "Live sampling queries that failed.");
+
+    /// <summary>One command that found no free slot. Allocation-free: runs on the interceptor's hot path (rarely).</summary>
+    public static void InFlightTableFull() => s_inFlightTableFull.Add(1);
+
+    public static void InFlightSampled(int samples)
+    {
+        if (samples > 0) s_inFlightSamples.Add(samples);
+    }
+
+    public static void InFlightSampleFailed() => s_inFlightFailed.Add(1);
+
     /// <summary>One command sent rewritten, counted under each of its ids. Allocation-free: runs on the interceptor's hot path.</summary>
     public static void RewriteApplied(IReadOnlyList<string> rewriteIds)
     {
@@ -43,4 +65,10 @@ internal static class QueryWatchMetrics
     public static void Dropped(string reason = "full") => s_dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public static void ExplainDuration(TimeSpan elapsed) => s_explainDuration.Record(elapsed.TotalMilliseconds);
+
+    public static void Probe(string result, string? reason = null)
+    {
+        if (reason is null) s_probes.Add(1, new KeyValuePair<string, object?>("result", result));
+        else s_probes.Add(1, new KeyValuePair<string, object?>("result", result), new KeyValuePair<string, object?>("reason", reason));
+    }
 }

@@ -16,6 +16,7 @@ internal sealed class ExplainPipeline : IAsyncDisposable
 
     private readonly Channel<CapturedCommand> _queue;
     private readonly ExplainWorker _worker;
+    private readonly InFlightSampler? _sampler;
     private readonly ILogger _logger;
     private readonly int _capacity;
     private readonly CancellationTokenSource _stopping = new();
@@ -37,13 +38,7 @@ internal sealed class ExplainPipeline : IAsyncDisposable
             new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             OnDropped);
 
-        var builder = new NpgsqlConnectionStringBuilder(Options.ExplainConnectionString ?? connectionString)
-        {
-            ApplicationName = "QueryWatch explain",
-            // One explain at a time: the worker needs one connection, a second covers a broken one.
-            MaxPoolSize = 2,
-        };
-        var dataSource = NpgsqlDataSource.Create(builder.ConnectionString);
+        var dataSource = NpgsqlDataSource.Create(ExplainConnectionSettings.For(Options.ExplainConnectionString ?? connectionString, Options.ExplainStatementTimeout));
         _worker = new ExplainWorker(
             _queue.Reader,
             dataSource,
@@ -52,7 +47,17 @@ internal sealed class ExplainPipeline : IAsyncDisposable
             analyzer ?? new RuleEnginePlanAnalyzer(Options.Rules),
             cooldown ?? new InMemoryExplainCooldown(Options.ExplainCooldown),
             _bytes);
+        // The application's server, never ExplainConnectionString: a replica's pg_stat_activity does
+        // not show the primary's backends. Nothing connects until a command runs past the threshold.
+        if (Options.InFlightSampleInterval > TimeSpan.Zero)
+            _sampler = new InFlightSampler(connectionString, Options.InFlightSampleInterval, Options.LogParameterValues, _logger);
     }
+
+    /// <summary>The live sampler, or null when <see cref="QueryWatchOptions.InFlightSampleInterval"/> is zero.</summary>
+    internal InFlightSampler? Sampler => _sampler;
+
+    /// <summary>Samples the running commands of <paramref name="table"/> from now on (nothing when live sampling is off).</summary>
+    public void Watch(InFlightCommands table) => _sampler?.Watch(table);
 
     /// <summary>The options the pipeline was built with (the first context's, for every context sharing it).</summary>
     public QueryWatchOptions Options { get; }
@@ -133,13 +138,20 @@ internal sealed class ExplainPipeline : IAsyncDisposable
         {
             try
             {
-                await running.WaitAsync(ct).ConfigureAwait(false);
+                // Every server call honours the stop token, but a cancellation the server never answers
+                // still waits for Npgsql's timeouts: stopping must return all the same (issue #16).
+                await running.WaitAsync(ExplainConnectionSettings.StopTimeout, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
             }
+            catch (TimeoutException)
+            {
+                Log.WorkerStopAbandoned(_logger, ExplainConnectionSettings.StopTimeout.TotalSeconds);
+            }
         }
 
+        if (_sampler is not null) await _sampler.DisposeAsync().ConfigureAwait(false);
         await _worker.DisposeAsync().ConfigureAwait(false);
     }
 

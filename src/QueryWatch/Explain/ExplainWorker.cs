@@ -26,10 +26,12 @@ internal sealed class ExplainWorker(
 {
     private static readonly TimeSpan s_firstBackoff = TimeSpan.FromSeconds(1);
 
-    private readonly StatementExplainer _explainer = new(dataSource, options.ExplainStatementTimeout);
+    private readonly StatementExplainer _explainer = new(dataSource, options.ExplainStatementTimeout, logger);
     private readonly PlanAdvice _advice = new(dataSource, logger);
+    private readonly BetProbes _probes = new(dataSource, options, logger);
     private readonly ExplainRateLimiter _rateLimiter = new(options.MaxExplainsPerMinute);
     private readonly FindingReporter _reporter = new(logger, options.LogParameterValues);
+    private readonly CostTimeCalibration _calibration = new();
     private RewriteVerifier? _rewrites;
     private readonly ServerFaults _faults = new(dataSource);
     private TimeSpan _backoff = TimeSpan.Zero;
@@ -126,8 +128,10 @@ internal sealed class ExplainWorker(
             if (_unavailableThisCommand) break;
             if (plan is null) continue;
             var statistics = await _advice.ReadStatisticsAsync(plan.Value.Plan, fingerprint, ct).ConfigureAwait(false);
-            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics, command.Observed);
+            if (plan.Value.Analyzed) _calibration.Learn(plan.Value.Plan);
+            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics, command.Observed with { MsPerCostUnit = _calibration.MsPerCostUnit });
             findings = await _advice.VerifyIndexesAsync(findings, statement, command.Parameters, fingerprint, ct).ConfigureAwait(false);
+            findings = await _probes.MeasureAsync(findings, plan.Value.Plan, statement, command, fingerprint, ct).ConfigureAwait(false);
             _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity);
             if (findings.Count > 0) _reporter.ReportValues(command, fingerprint, statement.Text);
             anyFinding |= findings.Count > 0;
@@ -210,20 +214,21 @@ internal sealed class ExplainWorker(
         var analyze = options.ExplainAnalyze && statement.IsReadOnlySelect && command.Outcome == CommandOutcome.Slow;
         try
         {
-            string json;
+            StatementExplanation explained;
             try
             {
-                json = await _explainer.ExplainAsync(statement, command.Parameters, analyze, ct).ConfigureAwait(false);
+                explained = await _explainer.ExplainStatementAsync(statement, command.Parameters, analyze, ct).ConfigureAwait(false);
             }
             catch (PostgresException e) when (analyze && e.SqlState == PostgresErrorCodes.ReadOnlySqlTransaction)
             {
                 // A SELECT calling a function that writes: the READ ONLY transaction refused it, which is the point.
                 Log.ExplainAnalyzeRefused(logger, fingerprint.IdHex, e.SqlState);
                 QueryWatchMetrics.Explained("analyze_refused");
-                analyze = false;
-                json = await _explainer.ExplainAsync(statement, command.Parameters, analyze: false, ct).ConfigureAwait(false);
+                explained = await _explainer.ExplainStatementAsync(statement, command.Parameters, analyze: false, ct).ConfigureAwait(false);
             }
 
+            if (ReportExplainSafety(explained, analyze, fingerprint) is not { } json) return null;
+            analyze = explained.Analyzed;
             _backoff = TimeSpan.Zero;
             var plan = JsonPlanParser.Parse(json);
             QueryWatchMetrics.Explained("explained");
@@ -289,6 +294,27 @@ internal sealed class ExplainWorker(
         }
     }
 
+    /// <summary>Logs why ANALYZE or the parameters were left out (issues #16, #11); the plan's JSON, or null when there is none.</summary>
+    private string? ReportExplainSafety(StatementExplanation explained, bool analyzeAsked, SqlFingerprint fingerprint)
+    {
+        var version = explained.ServerVersion.ToString();
+        if (explained.Json is null)
+        {
+            QueryWatchMetrics.Explained("parameters_unbound");
+            Log.ExplainParametersUnbound(logger, fingerprint.IdHex, explained.UnboundParameters, version);
+            return null;
+        }
+
+        if (explained.UnboundParameters > 0) Log.ExplainGenericPlan(logger, fingerprint.IdHex, explained.UnboundParameters, version);
+        if (analyzeAsked && explained.UnsafeCalls.Count > 0)
+        {
+            QueryWatchMetrics.Explained("analyze_volatile");
+            Log.ExplainAnalyzeSkippedForVolatileFunctions(logger, fingerprint.IdHex, string.Join(", ", explained.UnsafeCalls));
+        }
+
+        return explained.Json;
+    }
+
     private static bool CanExplain(SqlStatementKind kind) => kind is SqlStatementKind.Select or SqlStatementKind.Insert
         or SqlStatementKind.Update or SqlStatementKind.Delete or SqlStatementKind.Merge or SqlStatementKind.Values or SqlStatementKind.Table;
 
@@ -306,14 +332,19 @@ internal sealed class ExplainWorker(
     };
 
     /// <summary>
-    /// A one-line reason without values: PostgreSQL's primary message names objects, not data
-    /// (Detail, which can hold a row, is left out).
+    /// A one-line reason without values. PostgreSQL's primary message can quote the value it
+    /// rejected (<c>invalid input syntax for type integer: "…"</c>), so its quoted spans are
+    /// redacted unless values may be logged; Detail, which can hold a row, is always left out.
     /// </summary>
-    private static string Describe(Exception e) => e switch
+    private string Describe(Exception e)
     {
-        PostgresException pg => pg.SqlState + " " + pg.MessageText,
-        _ => e.GetType().Name + ": " + e.Message,
-    };
+        var reason = e switch
+        {
+            PostgresException pg => pg.SqlState + " " + pg.MessageText,
+            _ => e.GetType().Name + ": " + e.Message,
+        };
+        return options.LogParameterValues ? reason : FindingRedactor.RedactText(reason);
+    }
 
     private static Activity? StartActivity(CapturedCommand command)
     {

@@ -9,15 +9,20 @@ using QueryWatch.Sql;
 
 namespace QueryWatch.Explain;
 
-/// <summary>Turns findings into log events, meter counts and span events. The one place that decides what reaches the logs.</summary>
+/// <summary>
+/// Turns findings into log events, meter counts and span events. The one place that decides what reaches the logs:
+/// unless <see cref="QueryWatchOptions.LogParameterValues"/> is on, every finding passes <see cref="FindingRedactor"/> first.
+/// </summary>
 internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
 {
     public void Report(CapturedCommand command, SqlFingerprint fingerprint, string? queryId, IReadOnlyList<Finding> findings, Activity? activity)
     {
         var outcome = command.Outcome.ToString();
         var durationMs = (long)command.Duration.TotalMilliseconds;
-        foreach (var finding in findings)
+        foreach (var raw in findings)
         {
+            // Every sink below reads the redacted finding: no rule's wording can put a value in a log.
+            var finding = logParameterValues ? raw : FindingRedactor.Redact(raw);
             QueryWatchMetrics.FindingLogged(finding.RuleId);
             var level = Log.LevelOf(finding.Severity);
             if (logger.IsEnabled(level))
@@ -48,8 +53,9 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
         }
 
         if (worst is null || !logger.IsEnabled(LogLevel.Warning)) return;
+        var path = PlanPath.Of(worst);
         Log.MostExpensiveNode(logger, command.Outcome.ToString(), fingerprint.IdHex, (long)command.Duration.TotalMilliseconds, queryId,
-            PlanPath.Of(worst), worst.NodeType, worst.TotalCost ?? 0, fingerprint.Normalized);
+            logParameterValues ? path : FindingRedactor.RedactPlanText(worst, path), worst.NodeType, worst.TotalCost ?? 0, fingerprint.Normalized);
     }
 
     /// <summary>The statement as sent, with its values: only when the user opted in.</summary>

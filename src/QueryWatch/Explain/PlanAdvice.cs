@@ -30,7 +30,7 @@ internal sealed class PlanAdvice(NpgsqlDataSource dataSource, ILogger logger)
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            Log.AdviceUnavailable(logger, fingerprint.IdHex, "reading table statistics", e.Message);
+            Log.AdviceUnavailable(logger, fingerprint.IdHex, "reading table statistics", FindingRedactor.RedactText(e.Message));
             return null;
         }
     }
@@ -45,7 +45,7 @@ internal sealed class PlanAdvice(NpgsqlDataSource dataSource, ILogger logger)
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {
-            Log.AdviceUnavailable(logger, fingerprint.IdHex, "verifying index suggestions", e.Message);
+            Log.AdviceUnavailable(logger, fingerprint.IdHex, "verifying index suggestions", FindingRedactor.RedactText(e.Message));
             return findings;
         }
     }

@@ -47,7 +47,8 @@ internal sealed class RewriteVerifier(StatementExplainer explainer, ILogger logg
             var reason = error ?? (originalCost is null || rewrittenCost is null
                 ? "a plan carried no total cost"
                 : "the rewritten plan costs more than the original");
-            Log.RewriteRejected(logger, ids, fingerprint.IdHex, reason, originalCost, rewrittenCost);
+            // The server's message can quote a value of the statement (issue #16).
+            Log.RewriteRejected(logger, ids, fingerprint.IdHex, logParameterValues ? reason : FindingRedactor.RedactText(reason), originalCost, rewrittenCost);
             return;
         }
 

@@ -9,6 +9,7 @@ namespace QueryWatch.Plans;
 internal sealed class PlanNode
 {
     private List<PlanNode>? _children;
+    private double? _estimatedExecutions;
 
     // ---- identity -------------------------------------------------------------------------
 
@@ -142,6 +143,15 @@ internal sealed class PlanNode
 
     /// <summary>Rows the node produced over all its loops (<see cref="ActualRows"/> × <see cref="ActualLoops"/>); null without ANALYZE.</summary>
     public double? TotalActualRows => ActualRows is { } r && ActualLoops is { } l ? r * l : null;
+
+    /// <summary>
+    /// How many times the planner expects this node to run if the query runs to completion, from the
+    /// plan's structure: a Nested Loop's inner side once per outer row (times the outer side's own runs),
+    /// a plain SubPlan once per row of the node evaluating it, a hashed one once per rescan of that node
+    /// when it reads a parameter from an outer level (else once). 1 for the root. ANALYZE's loops, when
+    /// known, are <see cref="ActualLoops"/>; this is the estimated plan's stand-in.
+    /// </summary>
+    public double EstimatedExecutions => _estimatedExecutions ??= PlanExecutions.Of(this);
 
     /// <summary>
     /// How far the estimate is off, as a factor ≥ 1 in either direction (actual 24,360 vs estimated 326 = 74.7);

@@ -12,4 +12,17 @@ internal sealed record ObservedRun(TimeSpan Duration, bool Finished, IReadOnlyLi
 {
     /// <summary>A run known only by its duration and outcome.</summary>
     public static ObservedRun Of(TimeSpan duration, bool finished) => new(duration, finished, []);
+
+    /// <summary>
+    /// Milliseconds per unit of planner cost on this server: the median learned from the ANALYZE'd plans
+    /// this process has seen on the same connection string, else <see cref="DefaultMsPerCostUnit"/>.
+    /// Turns a plan's cost into the time it predicts.
+    /// </summary>
+    public double MsPerCostUnit { get; init; } = DefaultMsPerCostUnit;
+
+    /// <summary>
+    /// 0.01 ms per cost unit: with the default cost settings a sequential page read costs 1, and a page
+    /// read from cache takes about 0.01 ms; what a cold or busy server takes is what the learned factor is for.
+    /// </summary>
+    public const double DefaultMsPerCostUnit = 0.01;
 }

@@ -38,18 +38,21 @@ internal sealed class QW002IndexFilterMismatch : IPlanRule
         var names = string.Join(", ", filterColumns.Select(c => c.Name));
         var evidence = context.HasActuals
             ? $"its Filter removed {RuleText.Count(removed)} of the {RuleText.Count(removed + kept)} rows it fetched ({RuleText.Percent(share)})"
-            : $"it is planned at a cost of {RuleText.Count(node.TotalCost ?? 0)} to return {RuleText.Count(NodeFacts.EstimatedRowsAllProcesses(node))} rows";
+            : $"it is planned at a cost of {RuleText.Count(node.TotalCost ?? 0)} to return {RuleText.Count(NodeFacts.EstimatedRowsAllProcesses(node))} rows"
+              + (node.EstimatedExecutions > 1 ? $", and to run {RuleText.Count(node.EstimatedExecutions)} times" : "");
+        var observation = context.HasActuals ? (null, "") : PlannedWork.Observation(context, PlannedWork.WorstCost(node));
 
         if (node.IndexCond is null)
         {
             if (!heavy) return;
             var proposal = IndexAdvisor.ForConditions(node, [node.Filter]);
             context.Report(node,
-                $"{PlanPath.ShortName(node)} walks index {node.IndexName} with no Index Cond (for its order, or end to end) and checks {names} in its Filter on every heap row it fetches: {evidence}.",
+                $"{PlanPath.ShortName(node)} walks index {node.IndexName} with no Index Cond (for its order, or end to end) and checks {names} in its Filter on every heap row it fetches: {evidence}.{observation.Item2}",
                 proposal is null
                     ? $"The Filter's conditions on {table} are OR-ed: index each branch's columns on its own so PostgreSQL can combine them in a BitmapOr, or split the query into a UNION."
                     : $"Index the predicates so they become an Index Cond: {proposal.Ddl}.",
-                [Fact("scannedIndex", node.IndexName ?? ""), Fact("filterColumns", names), .. context.MeasuredFact("rowsRemovedByFilter", removed), Fact("totalCost", node.TotalCost ?? 0), .. IndexFact(proposal)]);
+                [Fact("scannedIndex", node.IndexName ?? ""), Fact("filterColumns", names), .. context.MeasuredFact("rowsRemovedByFilter", removed), Fact("totalCost", node.TotalCost ?? 0), .. IndexFact(proposal)],
+                basis: observation.Item1);
             return;
         }
 

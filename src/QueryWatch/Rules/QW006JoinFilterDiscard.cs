@@ -32,10 +32,11 @@ internal sealed class QW006JoinFilterDiscard : IPlanRule
         {
             // Estimated: a Nested Loop pairs every outer row with every inner row the Join Filter then checks.
             if (node.NodeType != "Nested Loop" || NodeFacts.Outer(node) is not { } o || NodeFacts.Inner(node) is not { } i) return;
-            var pairs = (o.PlanRows ?? 0) * (i.PlanRows ?? 0);
-            kept = node.PlanRows ?? 0;
+            // Per run of the join, times the runs the plan's structure gives it (an inner-side join reruns per outer row).
+            var pairs = (o.PlanRows ?? 0) * (i.PlanRows ?? 0) * node.EstimatedExecutions;
+            kept = (node.PlanRows ?? 0) * node.EstimatedExecutions;
             removed = Math.Max(pairs - kept, 0);
-            how = $" (estimated: {RuleText.Count(o.PlanRows ?? 0)} × {RuleText.Count(i.PlanRows ?? 0)} pairs)";
+            how = $" (estimated: {RuleText.Count(o.PlanRows ?? 0)} × {RuleText.Count(i.PlanRows ?? 0)} pairs{(node.EstimatedExecutions > 1 ? $", planned to run {RuleText.Count(node.EstimatedExecutions)} times" : "")})";
         }
         var share = removed + kept > 0 ? removed / (removed + kept) : 0;
         if (removed < context.Threshold("minRowsRemoved") || share < context.Threshold("minRemovedShare")) return;
@@ -45,11 +46,13 @@ internal sealed class QW006JoinFilterDiscard : IPlanRule
         var inner = NodeFacts.Inner(node);
         var innerTable = NodeFacts.Table(inner is null ? null : NodeFacts.FirstScan(inner));
         var verb = context.HasActuals ? "discarded" : "is planned to discard";
+        var observation = context.HasActuals ? (null, "") : PlannedWork.Observation(context, PlannedWork.WorstCost(node));
         context.Report(node,
-            $"The Join Filter {RuleText.Redact(node.JoinFilter)} of {PlanPath.ShortName(node)} {verb} {RuleText.Count(removed)} row pairs to keep {RuleText.Count(kept)} ({RuleText.Percent(share)}){how}: the condition is checked on every pair instead of being used to look matches up.",
+            $"The Join Filter {RuleText.Redact(node.JoinFilter)} of {PlanPath.ShortName(node)} {verb} {RuleText.Count(removed)} row pairs to keep {RuleText.Count(kept)} ({RuleText.Percent(share)}){how}: the condition is checked on every pair instead of being used to look matches up.{observation.Item2}",
             equality
                 ? $"The condition is an equality, so PostgreSQL could hash or merge on it: it chose to compare pairs because it expected few rows; fix the estimate (ANALYZE the tables, see QW007), give the inner side an index on its join column{(innerTable is null ? "" : $" ({innerTable})")}, or if the inner side is a computed aggregate, keep it in a table (QW005)."
                 : "A range, OR or function condition cannot be a hash or merge key: index the inner side for it (a B-tree on the compared column, a GiST index for ranges), or rewrite it as an equality plus a filter.",
-            [Fact("joinFilter", RuleText.Redact(node.JoinFilter)), Fact("rowsRemovedByJoinFilter", removed), Fact("rowsKept", kept), Fact("removedShare", share)]);
+            [Fact("joinFilter", RuleText.Redact(node.JoinFilter)), Fact("rowsRemovedByJoinFilter", removed), Fact("rowsKept", kept), Fact("removedShare", share)],
+            basis: observation.Item1);
     }
 }

@@ -32,6 +32,7 @@ internal sealed class QW014LimitWalksIndex : IPlanRule
         var limitRows = Math.Max(NodeFacts.Rows(node), 1);
         var removed = NodeFacts.RemovedByFilter(scan);
         string evidence;
+        (FindingBasis? Basis, string Text) observation = (null, "");
         if (context.HasActuals)
         {
             if (removed < context.Threshold("minRowsRemoved") || removed / limitRows < context.Threshold("minRemovedPerRow")) return;
@@ -45,6 +46,7 @@ internal sealed class QW014LimitWalksIndex : IPlanRule
             var ratio = (scan.TotalCost ?? 0) / Math.Max(node.TotalCost ?? 0, 0.01);
             if (node.TotalCost is null || ratio < context.Threshold("minCostRatio")) return;
             evidence = $"the Limit expects to pay {RuleText.Count(node.TotalCost ?? 0)} of the scan's {RuleText.Count(scan.TotalCost ?? 0)}, betting that rows passing the Filter turn up early; when they are rare or sit at the far end, it reads the whole index and heap";
+            observation = PlannedWork.Observation(context, PlannedWork.WorstCost(scan));
         }
 
         var table = NodeFacts.Table(scan);
@@ -54,8 +56,9 @@ internal sealed class QW014LimitWalksIndex : IPlanRule
             ? $"Lead an index with the Filter's equality columns so the walk reads only matching rows: {advice.Ddl} (add the ORDER BY columns after them to keep the order from the index); or, for an existence check, drop the ORDER BY/DISTINCT that forces this index."
             : $"The Filter ({string.Join(", ", filterColumns.Select(c => c.Name))}) has no equality an index could lead with: make the condition indexable (a partial index WHERE it holds, or an eligibility flag kept by the application or a trigger), and split OR-ed conditions so each branch can use an index.";
         context.Report(scan,
-            $"{PlanPath.ShortName(node)} wants {RuleText.Count(context.HasActuals ? NodeFacts.Rows(node) : node.PlanRows ?? 0)} row{(limitRows == 1 ? " and gets it" : "s and gets them")} by walking index {scan.IndexName} of {table} in ORDER BY order: {evidence}.",
+            $"{PlanPath.ShortName(node)} wants {RuleText.Count(context.HasActuals ? NodeFacts.Rows(node) : node.PlanRows ?? 0)} row{(limitRows == 1 ? " and gets it" : "s and gets them")} by walking index {scan.IndexName} of {table} in ORDER BY order: {evidence}.{observation.Text}",
             suggestion,
-            [Fact("scannedIndex", scan.IndexName ?? ""), Fact("limitRows", limitRows), .. context.MeasuredFact("rowsRemovedByFilter", removed), Fact("scanTotalCost", scan.TotalCost ?? 0), Fact("limitTotalCost", node.TotalCost ?? 0), .. IndexFact(advice)]);
+            [Fact("scannedIndex", scan.IndexName ?? ""), Fact("limitRows", limitRows), .. context.MeasuredFact("rowsRemovedByFilter", removed), Fact("scanTotalCost", scan.TotalCost ?? 0), Fact("limitTotalCost", node.TotalCost ?? 0), .. IndexFact(advice)],
+            basis: observation.Basis);
     }
 }

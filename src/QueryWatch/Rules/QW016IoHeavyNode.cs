@@ -4,7 +4,7 @@ using static QueryWatch.Rules.RuleContext;
 namespace QueryWatch.Rules;
 
 /// <summary>With BUFFERS: a node that reads far more blocks from outside shared_buffers than it returns rows, or whose reads take most of the query's time.</summary>
-internal sealed class QW016IoHeavyNode : IPlanRule
+internal sealed partial class QW016IoHeavyNode : IPlanRule
 {
     public string Id => "QW016";
     public string Name => "io-heavy-node";
@@ -22,6 +22,7 @@ internal sealed class QW016IoHeavyNode : IPlanRule
 
     public void Inspect(RuleContext context, PlanNode node)
     {
+        InspectSampledIo(context, node);
         if (!context.HasActuals || node.NeverExecuted || node.Buffers is not { } buffers) return;
         // BUFFERS counts are inclusive: a node's own reads are what its children did not do.
         double read = buffers.SharedRead + buffers.LocalRead;

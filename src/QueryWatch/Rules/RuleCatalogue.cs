@@ -28,6 +28,8 @@ internal static class RuleCatalogue
         new QW021PlanningOrJitDominates(),
         new QW022LateFilter(),
         new QW023TempSpill(),
+        new QW024LockWait(),
+        new QW025EarlyStopBet(),
     ];
 
     /// <summary>The rule with this id or name (case-insensitive), or null.</summary>

@@ -78,7 +78,9 @@ public sealed class SafetyTests(PostgresFixture postgres)
 
         Assert.Equal([1], await context.Database.SqlQueryRaw<int>("SELECT bump() AS \"Value\"").ToListAsync(Ct));
 
-        await db.WaitForAsync(QueryWatchEventId.ExplainAnalyzeRefused);
+        // bump() is VOLATILE: ANALYZE is not even tried (issue #16); READ ONLY stays as the second line.
+        var skipped = await db.WaitForAsync(QueryWatchEventId.ExplainAnalyzeSkippedForVolatileFunctions);
+        Assert.Equal("bump", skipped.GetStructuredStateValue("VolatileFunctions"));
         var explained = await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
         Assert.Equal("False", explained.GetStructuredStateValue("Analyze"));
         Assert.Equal(1, await db.ScalarAsync<int>("SELECT n FROM counters"));

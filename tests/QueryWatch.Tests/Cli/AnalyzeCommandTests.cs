@@ -31,13 +31,54 @@ public sealed class AnalyzeCommandTests
         Assert.Equal(0, run.ExitCode);
         using var doc = JsonDocument.Parse(run.Out);
         var findings = doc.RootElement.GetProperty("findings").EnumerateArray().ToList();
-        Assert.Equal(["QW001", "QW002", "QW014"], findings.Select(f => f.GetProperty("ruleId").GetString()).Order().ToArray());
+        Assert.Equal(["QW001", "QW002", "QW014", "QW025"], findings.Select(f => f.GetProperty("ruleId").GetString()).Order().ToArray());
+        // A pasted plan has no duration: its early-stop bet is a note, never a warning.
+        var bet = findings.Single(f => f.GetProperty("ruleId").GetString() == "QW025");
+        Assert.Equal("info", bet.GetProperty("severity").GetString());
+        Assert.Equal("estimated", bet.GetProperty("basis").GetString());
         var first = findings[0];
         foreach (var name in new[] { "ruleName", "severity", "node", "message", "suggestion" })
             Assert.False(string.IsNullOrWhiteSpace(first.GetProperty(name).GetString()), name);
         Assert.Equal(JsonValueKind.Object, first.GetProperty("evidence").ValueKind);
         Assert.Equal("warning", first.GetProperty("severity").GetString());
         Assert.Equal("estimated", first.GetProperty("basis").GetString());
+    }
+
+    [Fact]
+    public void Duration_of_a_cancelled_command_turns_the_lost_bet_into_an_observed_warning()
+    {
+        var plan = CliRun.Fixture("plans", "seeds", "003-before-estimated.txt");
+
+        var pasted = CliRun.Of("analyze", plan, "--format", "json", "--fail-on", "warning");
+        var cancelled = CliRun.Of("analyze", plan, "--format", "json", "--duration", "20s", "--outcome", "cancelled");
+
+        Assert.Equal(0, pasted.ExitCode);
+        Assert.Equal(0, cancelled.ExitCode);
+        using var doc = JsonDocument.Parse(cancelled.Out);
+        var bet = doc.RootElement.GetProperty("findings").EnumerateArray().Single(f => f.GetProperty("ruleId").GetString() == "QW025");
+        Assert.Equal("warning", bet.GetProperty("severity").GetString());
+        Assert.Equal("observed", bet.GetProperty("basis").GetString());
+        Assert.Equal("20000", bet.GetProperty("evidence").GetProperty("durationMs").GetString());
+    }
+
+    [Theory]
+    [InlineData("20s", 20_000)]
+    [InlineData("1500ms", 1_500)]
+    [InlineData("5m", 300_000)]
+    [InlineData("0.5 s", 500)]
+    [InlineData("250", 250)]
+    public void Duration_is_read_as_the_server_log_writes_it(string text, double ms)
+    {
+        Assert.Equal(TimeSpan.FromMilliseconds(ms), QueryWatch.Cli.AnalyzeCommand.ParseDuration(text));
+    }
+
+    [Fact]
+    public void Unreadable_duration_is_refused_with_a_reason()
+    {
+        var run = CliRun.Of("analyze", SeedBefore, "--duration", "soon");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--duration", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -23,7 +23,13 @@ public sealed class QueryWatchOptionsValidatorTests
         { o => o.QueueCapacity = -5, "QueueCapacity", "-5" },
         { o => o.ExplainStatementTimeout = TimeSpan.Zero, "ExplainStatementTimeout", "00:00:00" },
         { o => o.ExplainConnectionString = "  ", "ExplainConnectionString", "(blank)" },
+        { o => o.ProbeTimeout = TimeSpan.Zero, "ProbeTimeout", "00:00:00" },
+        { o => o.InFlightSampleInterval = TimeSpan.FromMilliseconds(-500), "InFlightSampleInterval", "-00:00:00.5" },
     };
+
+    [Fact]
+    public void Zero_in_flight_sample_interval_is_valid_and_turns_live_sampling_off()
+        => Assert.Empty(QueryWatchOptionsValidator.Check(new QueryWatchOptions { InFlightSampleInterval = TimeSpan.Zero }));
 
     [Theory]
     [MemberData(nameof(InvalidOptions))]

@@ -103,6 +103,30 @@ public sealed class RuleFixtureTests
         Assert.DoesNotContain(findings, f => f.Severity >= RuleSeverity.Warning);
     }
 
+    public static TheoryData<string, int, bool> HealthyPlansWithDurations()
+    {
+        var data = new TheoryData<string, int, bool>();
+        foreach (var file in HealthyPlans())
+        {
+            // Cancelled after 20 s (waiting on a lock, say, not on its plan), and a finished 1.5 s run on a busy server.
+            data.Add(file.Data, 20_000, false);
+            data.Add(file.Data, 1_500, true);
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(HealthyPlansWithDurations))]
+    public void Healthy_plan_raises_no_warning_or_critical_whatever_the_command_took(string file, int durationMs, bool finished)
+    {
+        var plan = PlanReader.Read(File.ReadAllText(Path.Combine(HealthyDir, file)));
+        var sql = File.ReadAllText(SqlPath(HealthyDir, file));
+
+        var findings = new RuleEngine().Analyze(plan, sql, observed: ObservedRun.Of(TimeSpan.FromMilliseconds(durationMs), finished));
+
+        Assert.DoesNotContain(findings, f => f.Severity >= RuleSeverity.Warning);
+    }
+
     [Fact]
     public void There_are_at_least_twenty_healthy_queries_each_captured_four_ways()
     {
