@@ -11,7 +11,10 @@ namespace QueryWatch.Sql;
 /// constants in <c>IN (...)</c> or <c>ARRAY[...]</c>, any length, becomes <c>$n /*, ... */</c>;
 /// comments go; unquoted words fold (keywords upper, identifiers lower, ASCII only as PostgreSQL
 /// does); spacing is rebuilt from the tokens, so the original whitespace never matters; trailing
-/// semicolons go. The hash sees token kinds and folded text, never numbers, spaces or letter
+/// semicolons go. Spellings of one statement read as one (<see cref="SqlCanonical"/>):
+/// <c>CAST(x AS t)</c> as <c>x::t</c>, a quoted identifier that needs no quotes as the bare
+/// word, <c>VALUES</c> rows of constants after the first as one list marker, <c>OFFSET c LIMIT c</c>
+/// as <c>LIMIT c OFFSET c</c>. The hash sees token kinds and folded text, never numbers, spaces or letter
 /// case of words, so <c>ComputeId(Compute(x).Normalized) == Compute(x).Id</c>.
 /// </summary>
 internal ref struct SqlNormalizer
