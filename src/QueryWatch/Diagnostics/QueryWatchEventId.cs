@@ -30,6 +30,7 @@ internal static class QueryWatchEventId
     public const int ProbeSkipped = 2031;
     public const int ProbeTimedOut = 2032;
     public const int ProbeFailed = 2033;
+    public const int RuleFailed = 2040;
     public const int InFlightSamplerUnavailable = 2020;
     public const int InFlightSampled = 2021;
 

@@ -41,7 +41,7 @@ internal sealed class ExplainPipeline : IAsyncDisposable
             dataSource,
             Options,
             _logger,
-            analyzer ?? new RuleEnginePlanAnalyzer(Options.Rules),
+            analyzer ?? new RuleEnginePlanAnalyzer(Options.Rules, _logger),
             cooldown ?? new InMemoryExplainCooldown(Options.ExplainCooldown));
         // The application's server, never ExplainConnectionString: a replica's pg_stat_activity does
         // not show the primary's backends. Nothing connects until a command runs past the threshold.
