@@ -16,6 +16,10 @@ public static class QueryWatchEventId
     public const int CaptureIgnoredByTag = 1003;
     /// <summary>Commands of a context are not sampled while they run, and why.</summary>
     public const int InFlightNotSampled = 1010;
+    /// <summary>A command was captured after the host stopped; it and later ones are dropped and counted.</summary>
+    public const int CaptureAfterStop = 1004;
+    /// <summary>The explain queue reached its byte budget; captures are dropped and counted.</summary>
+    public const int CaptureOverByteBudget = 1005;
 
     // 2xxx: explain (the worker)
     /// <summary>EXPLAIN of a captured command failed on the server.</summary>
@@ -58,6 +62,16 @@ public static class QueryWatchEventId
     public const int InFlightSamplerUnavailable = 2020;
     /// <summary>Commands running past the threshold were sampled (debug).</summary>
     public const int InFlightSampled = 2021;
+    /// <summary>QueryWatch explains again after an outage of its server.</summary>
+    public const int ExplainRecovered = 2014;
+    /// <summary>EXPLAIN was refused for lack of a privilege; the event names the grant that would allow it.</summary>
+    public const int ExplainRefused = 2015;
+    /// <summary>A command reads a temporary table of the application's session, which QueryWatch's session cannot see; not explained.</summary>
+    public const int ExplainSkippedSessionLocal = 2016;
+    /// <summary>Captured commands older than <c>MaxCaptureAge</c> were dropped unexplained and counted.</summary>
+    public const int StaleCapturesDropped = 2017;
+    /// <summary>A command was not explained: some parameter values were larger than <c>MaxCapturedParameterBytes</c> and not kept.</summary>
+    public const int ExplainParametersNotKept = 2018;
 
     // 3xxx: findings
     /// <summary>A plan finding: rule, severity, basis, the command's fingerprint and context, the node, the fix.</summary>
