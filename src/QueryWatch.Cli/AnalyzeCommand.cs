@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Text;
 using System.Text.Json;
-using Npgsql;
-using QueryWatch.Advice;
 using QueryWatch.Explain;
 using QueryWatch.Plans;
 using QueryWatch.Rules;
@@ -108,21 +106,13 @@ internal static class AnalyzeCommand
     {
         try
         {
-            await using var dataSource = NpgsqlDataSource.Create(connectionString);
-            ITableStatistics? statistics;
-            await using (var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false))
-                statistics = await TableStatisticsReader.ReadAsync(connection, plan).ConfigureAwait(false);
-            var findings = new RuleEngine().Analyze(plan, sql, statistics, observed);
-            return await IndexAdviceVerification.ApplyAsync(findings, new HypotheticalIndexVerifier(dataSource), sql, parameters: null).ConfigureAwait(false);
+            return await ConnectedPlanAnalysis.AnalyzeAsync(plan, sql, connectionString, observed).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is NpgsqlException or ArgumentException)
+        catch (ConnectedPlanAnalysisException e)
         {
             // The plan is still worth reading without the database: say why the check was skipped.
             console.Error.WriteLine("querywatch: no verification, the database is not reachable: " + e.Message);
-            var findings = new RuleEngine().Analyze(plan, sql, observed: observed);
-            return [.. findings.Select(f => f.Evidence.FirstOrDefault(x => x.Key == RuleContext.IndexEvidenceKey).Value is { Length: > 0 } ddl
-                ? IndexAdviceVerification.With(f, ddl, IndexVerification.NotVerified("the database is not reachable"))
-                : f)];
+            return ConnectedPlanAnalysis.Unverified(new RuleEngine().Analyze(plan, sql, observed: observed), "the database is not reachable");
         }
     }
 

@@ -69,6 +69,13 @@ internal sealed class IncidentRunner(
             await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         }
 
+        // A newcomer should see index advice verified, not "not verified": where the server has hypopg, the
+        // sample creates it in its own throwaway database (QueryWatch never installs it into a user's).
+        await using (var create = new NpgsqlCommand(
+            "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg') THEN CREATE EXTENSION IF NOT EXISTS hypopg; END IF; END $$",
+            connection))
+            await create.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+
         return new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "QueryWatch incidents sample" }.ConnectionString;
     }
 

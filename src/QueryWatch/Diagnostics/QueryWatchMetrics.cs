@@ -71,4 +71,10 @@ internal static class QueryWatchMetrics
         if (reason is null) s_probes.Add(1, new KeyValuePair<string, object?>("result", result));
         else s_probes.Add(1, new KeyValuePair<string, object?>("result", result), new KeyValuePair<string, object?>("reason", reason));
     }
+
+    private static readonly Counter<long> s_ruleFailures = s_meter.CreateCounter<long>(
+        "querywatch.rules.failed", "{failure}", "Rules that threw on a plan (the plan got fewer findings), by rule.");
+
+    /// <summary>One rule that threw on one plan.</summary>
+    public static void RuleFailed(string ruleId) => s_ruleFailures.Add(1, new KeyValuePair<string, object?>("rule", ruleId));
 }

@@ -44,7 +44,7 @@ internal sealed class ExplainPipeline : IAsyncDisposable
             dataSource,
             Options,
             _logger,
-            analyzer ?? new RuleEnginePlanAnalyzer(Options.Rules),
+            analyzer ?? new RuleEnginePlanAnalyzer(Options.Rules, _logger),
             cooldown ?? new InMemoryExplainCooldown(Options.ExplainCooldown),
             _bytes);
         // The application's server, never ExplainConnectionString: a replica's pg_stat_activity does

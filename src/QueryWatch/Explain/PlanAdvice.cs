@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using QueryWatch.Advice;
 using QueryWatch.Diagnostics;
 using QueryWatch.Plans;
 using QueryWatch.Rules;

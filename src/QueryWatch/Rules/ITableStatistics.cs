@@ -3,7 +3,7 @@ namespace QueryWatch.Rules;
 /// <summary>
 /// What the server says about a table's statistics (<c>pg_stat_user_tables</c>), for the rules that
 /// can only guess from the plan. Optional: rules work without it and say less. The explain worker
-/// and the CLI fill it when they hold a connection (<see cref="Advice.TableStatisticsReader"/>).
+/// and the CLI fill it when they hold a connection (<see cref="Explain.TableStatisticsReader"/>).
 /// </summary>
 internal interface ITableStatistics
 {

@@ -1,4 +1,3 @@
-using QueryWatch.Advice;
 using QueryWatch.Plans;
 using static QueryWatch.Rules.RuleContext;
 
@@ -81,8 +80,8 @@ internal sealed class QW004NestedLoopInnerDiscard : IPlanRule
     }
 
     // The join key arrives as an Index Cond (or Recheck Cond) on a parameterised inner scan.
-    private static Advice.IndexAdvice? Advice(PlanNode scan) => IndexAdvisor.ForConditions(scan, [scan.IndexCond ?? scan.RecheckCond, scan.Filter]);
+    private static IndexAdvice? Advice(PlanNode scan) => IndexAdvisor.ForConditions(scan, [scan.IndexCond ?? scan.RecheckCond, scan.Filter]);
 
-    private static string Suggestion(Advice.IndexAdvice? advice) =>
+    private static string Suggestion(IndexAdvice? advice) =>
         $"Stop fetching rows only to reject them: index the filter with the join key ({advice?.Ddl ?? "an index on the join key and the filtered columns"}, or a partial index on the join key WHERE the filter holds), or drive the join from the selective side; if almost every outer row is rejected, process the outer side in key-range batches so each statement does bounded work.";
 }

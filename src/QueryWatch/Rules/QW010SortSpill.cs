@@ -1,5 +1,4 @@
 using System.Globalization;
-using QueryWatch.Advice;
 using QueryWatch.Plans;
 using static QueryWatch.Rules.RuleContext;
 

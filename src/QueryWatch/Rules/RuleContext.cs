@@ -86,7 +86,7 @@ internal sealed class RuleContext
     /// The evidence entry <c>index</c> holding the proposed index's exact DDL (what index verification
     /// reads); nothing when there is no proposal.
     /// </summary>
-    public static KeyValuePair<string, string>[] IndexFact(Advice.IndexAdvice? advice) =>
+    public static KeyValuePair<string, string>[] IndexFact(IndexAdvice? advice) =>
         advice is null ? [] : [new(IndexEvidenceKey, advice.Ddl)];
 
     /// <summary>The evidence key whose value is a <c>CREATE INDEX CONCURRENTLY</c> statement.</summary>

@@ -9,12 +9,17 @@ namespace QueryWatch.Rules;
 internal sealed class RuleEngine
 {
     private readonly (IPlanRule Rule, RuleOptions? Options)[] _rules;
+    private readonly Action<IPlanRule, string?, Exception>? _ruleFailed;
 
     /// <param name="options">Per-rule overrides keyed by rule id or name; null runs every rule with its defaults.</param>
-    public RuleEngine(IReadOnlyDictionary<string, RuleOptions>? options = null)
+    /// <param name="ruleFailed">Told of each rule that throws (the rule, the statement's SQL, the exception), so the caller can count and log it; the plan just gets fewer findings.</param>
+    /// <param name="catalogue">The rules to run; <see cref="RuleCatalogue.All"/> unless a test brings its own.</param>
+    public RuleEngine(IReadOnlyDictionary<string, RuleOptions>? options = null, Action<IPlanRule, string?, Exception>? ruleFailed = null,
+        IReadOnlyList<IPlanRule>? catalogue = null)
     {
+        _ruleFailed = ruleFailed;
         var active = new List<(IPlanRule, RuleOptions?)>();
-        foreach (var rule in RuleCatalogue.All)
+        foreach (var rule in catalogue ?? RuleCatalogue.All)
         {
             var own = Lookup(options, rule);
             if (own is { Enabled: false }) continue;
@@ -45,7 +50,9 @@ internal sealed class RuleEngine
                 catch (Exception e) when (e is ArithmeticException or ArgumentException or InvalidOperationException or IndexOutOfRangeException or NullReferenceException or FormatException)
                 {
                     // A rule tripping over a plan shape nobody foresaw must not cost the other rules'
-                    // findings, nor the caller's command: the plan just gets fewer findings.
+                    // findings, nor the caller's command: the plan just gets fewer findings, and the
+                    // caller (the worker) counts it on the Meter and logs it once per rule (issue #18).
+                    _ruleFailed?.Invoke(rule, sql, e);
                 }
             }
         }

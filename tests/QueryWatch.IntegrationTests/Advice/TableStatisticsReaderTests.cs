@@ -1,5 +1,5 @@
 using Npgsql;
-using QueryWatch.Advice;
+using QueryWatch.Explain;
 using QueryWatch.Rules;
 using static QueryWatch.IntegrationTests.Advice.AdviceDatabase;
 

@@ -1,4 +1,4 @@
-using QueryWatch.Advice;
+using QueryWatch.Explain;
 using QueryWatch.Plans;
 using QueryWatch.Rules;
 using Xunit;

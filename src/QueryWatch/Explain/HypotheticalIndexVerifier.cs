@@ -1,9 +1,10 @@
 using System.Globalization;
 using Npgsql;
 using QueryWatch.Plans;
+using QueryWatch.Rules;
 using QueryWatch.Sql;
 
-namespace QueryWatch.Advice;
+namespace QueryWatch.Explain;
 
 /// <summary>
 /// Checks a proposed index before it is suggested: in a session of its own, creates it hypothetically

@@ -1,4 +1,4 @@
-namespace QueryWatch.Advice;
+namespace QueryWatch.Explain;
 
 /// <summary>What checking a proposed index with hypopg showed.</summary>
 internal enum IndexVerificationOutcome

@@ -1,4 +1,4 @@
-namespace QueryWatch.Advice;
+namespace QueryWatch.Rules;
 
 /// <summary>
 /// One index QueryWatch proposes: key columns (or expressions) in the order a B-tree wants them,

@@ -1,7 +1,6 @@
 using QueryWatch.Plans;
-using QueryWatch.Rules;
 
-namespace QueryWatch.Advice;
+namespace QueryWatch.Rules;
 
 /// <summary>
 /// Builds the index a rule proposes from what the plan says about one scan: equality columns first

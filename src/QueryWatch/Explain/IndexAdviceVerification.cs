@@ -1,7 +1,7 @@
 using System.Globalization;
 using QueryWatch.Rules;
 
-namespace QueryWatch.Advice;
+namespace QueryWatch.Explain;
 
 /// <summary>
 /// Runs <see cref="HypotheticalIndexVerifier"/> over the findings that propose an index (evidence

@@ -2,7 +2,7 @@ using Npgsql;
 using QueryWatch.Plans;
 using QueryWatch.Rules;
 
-namespace QueryWatch.Advice;
+namespace QueryWatch.Explain;
 
 /// <summary>
 /// Reads <c>pg_stat_user_tables</c> for the relations a plan scans, in one query, into an
