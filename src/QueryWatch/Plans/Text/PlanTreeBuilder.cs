@@ -215,8 +215,18 @@ internal sealed partial class PlanTreeBuilder
             {
                 "Append" or "Merge Append" or "BitmapAnd" or "BitmapOr" or "Custom Scan" => "Member",
                 "Subquery Scan" => "Subquery",
+                // PostgreSQL 13 lists a ModifyTable's subplans, one per result relation, as members;
+                // 14 and later give it one child, its Outer.
+                "ModifyTable" when frame.PlainChildren > 0 => "Member",
                 _ => frame.PlainChildren++ == 0 ? "Outer" : "Inner",
             };
+            if (node.ParentRelationship == "Member" && parent.NodeType == "ModifyTable")
+            {
+                foreach (var sibling in parent.Children)
+                {
+                    if (sibling.ParentRelationship == "Outer") sibling.ParentRelationship = "Member";
+                }
+            }
         }
         parent.AddChild(node);
         _stack.Add(new Frame(node, nameColumn));

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Recaptures the paste corpus from a throwaway PostgreSQL cluster (see README.md beside this file).
-# Usage: bash capture.sh [bindir]   (default /usr/lib/postgresql/15/bin; QUERYWATCH_PG_BINDIR wins)
+# Usage: bash capture.sh [bindir [outdir]]   (default /usr/lib/postgresql/15/bin, this folder; QUERYWATCH_PG_BINDIR wins)
 set -euo pipefail
 BIN="${QUERYWATCH_PG_BINDIR:-${1:-/usr/lib/postgresql/15/bin}}"
-OUT="$(cd "$(dirname "$0")" && pwd)"
+OUT="${2:-$(cd "$(dirname "$0")" && pwd)}"
+mkdir -p "$OUT"
 WORK="$(mktemp -d)"
 PORT=$((20000 + RANDOM % 20000))
 RUNAS=()
@@ -13,7 +14,7 @@ trap cleanup EXIT
 "${RUNAS[@]}" "$BIN/initdb" -D "$WORK/data" -U postgres -A trust --no-sync >/dev/null
 "${RUNAS[@]}" "$BIN/pg_ctl" -D "$WORK/data" -w -l "$WORK/log" \
   -o "-p $PORT -k $WORK -c listen_addresses='' -c fsync=off -c jit=off" start >/dev/null
-PSQL=("${RUNAS[@]}" "$BIN/psql" -X -q -h "$WORK" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
+PSQL=("${RUNAS[@]}" "${PSQL_BIN:-$BIN/psql}" -X -q -h "$WORK" -p "$PORT" -U postgres -d postgres -v ON_ERROR_STOP=1)
 
 "${PSQL[@]}" <<SQL
 CREATE TABLE t (id int PRIMARY KEY, v int NOT NULL);
@@ -92,7 +93,11 @@ for c in "${CASES[@]}"; do
     opts="COSTS"; [ "$mode" = costs-off ] && opts="COSTS OFF"
     base="$name.$mode"
     # The twin: JSON exactly as the server returns it.
-    printf 'BEGIN;\nEXPLAIN (%s, FORMAT JSON) %s;\nROLLBACK;\n' "$opts" "$sql" | "${PSQL[@]}" -At > "$OUT/$base.json"
+    if ! printf 'BEGIN;\nEXPLAIN (%s, FORMAT JSON) %s;\nROLLBACK;\n' "$opts" "$sql" | "${PSQL[@]}" -At > "$OUT/$base.json" 2>/dev/null; then
+      echo "skipped $base: this server cannot run it (MERGE is PostgreSQL 15+)"
+      rm -f "$OUT/$base.json"
+      continue
+    fi
     for s in "${STYLES[@]}"; do
       style="${s%%|*}"; set="${s#*|}"
       capture "$set" "EXPLAIN ($opts) $sql" > "$OUT/$base.text.$style.txt"
