@@ -223,6 +223,8 @@ internal sealed class PlanModelComparer
             ("Single Copy", "false") => true,
             // ExplainMissingMembers: TEXT prints "Subplans Removed" only when partitions were pruned.
             ("Subplans Removed", "0") => true,
+            // PostgreSQL 18 ExplainNode: TEXT prints "Disabled: true" only when the node is disabled.
+            ("Disabled", "false") => true,
             // show_memoize_info / show_incremental_sort_info print grouped objects only in JSON.
             _ => false,
         };

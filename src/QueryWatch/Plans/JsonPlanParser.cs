@@ -29,10 +29,12 @@ internal static class JsonPlanParser
     private static List<Plan> ParseString(string json, bool allValues)
     {
         ArgumentNullException.ThrowIfNull(json);
+        json = PsqlJsonFrame.UnquoteCsv(json);
         var rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(json));
         try
         {
             var bytes = rented.AsSpan(0, Encoding.UTF8.GetBytes(json, rented));
+            PsqlJsonFrame.BlankFrame(bytes);
             PsqlJsonFrame.BlankContinuationMarks(bytes);
             return ParseUnframed(bytes, allValues);
         }
@@ -50,6 +52,7 @@ internal static class JsonPlanParser
         {
             var bytes = rented.AsSpan(0, utf8Json.Length);
             utf8Json.CopyTo(bytes);
+            PsqlJsonFrame.BlankFrame(bytes);
             PsqlJsonFrame.BlankContinuationMarks(bytes);
             return ParseUnframed(bytes, allValues);
         }

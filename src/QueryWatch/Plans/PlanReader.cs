@@ -13,17 +13,20 @@ internal static class PlanReader
         return LooksLikeJson(input) ? JsonPlanParser.Parse(input) : TextPlanParser.Parse(input);
     }
 
-    /// <summary>True when the first line that is not blank nor psql's <c>QUERY PLAN</c> header or dashes line opens a JSON array or object.</summary>
+    /// <summary>
+    /// True when a line opening a JSON array or object (inside psql's bars or a CSV quote) comes
+    /// before any line that reads as a plan node; lines of neither kind (the EXPLAIN command, psql's
+    /// header, session output) are passed over.
+    /// </summary>
     internal static bool LooksLikeJson(string input)
     {
-        var rest = input.AsSpan();
-        while (!rest.IsEmpty)
+        var lines = input.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
         {
-            var end = rest.IndexOf('\n');
-            var line = (end < 0 ? rest : rest[..end]).Trim().TrimStart('\uFEFF').TrimStart();
-            rest = end < 0 ? default : rest[(end + 1)..];
+            var line = lines[i].AsSpan().Trim().TrimStart('\uFEFF').TrimStart("|\u2502\"").TrimStart();
             if (line.IsEmpty || line.SequenceEqual("QUERY PLAN") || IsRule(line)) continue;
-            return line[0] is '[' or '{';
+            if (line[0] is '[' or '{') return true;
+            if (Text.PlanLocator.IsRoot(lines, i, out _)) return false;
         }
         return false;
     }

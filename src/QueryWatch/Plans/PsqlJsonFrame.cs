@@ -8,8 +8,47 @@ namespace QueryWatch.Plans;
 /// </summary>
 internal static class PsqlJsonFrame
 {
-    /// <summary>True when some line ends in psql's continuation mark.</summary>
-    public static bool HasContinuationMarks(ReadOnlySpan<byte> input) => NextContinuationMark(input, 0) >= 0;
+    /// <summary>True when some line ends in psql's continuation mark, or psql's unicode or border-2 framing may be there.</summary>
+    public static bool HasContinuationMarks(ReadOnlySpan<byte> input) => NextContinuationMark(input, 0) >= 0 || input.IndexOfAny((byte)'|', (byte)0xE2) >= 0;
+
+    /// <summary>
+    /// Overwrites the frame of psql's other styles with spaces, so byte offsets stay those of the input:
+    /// <c>\pset border 2</c> bars (<c>|</c>, or <c>│</c> with <c>linestyle unicode</c>) at both ends of a line,
+    /// and <c>↵</c>, the unicode style's continuation mark. A JSON line never starts with a bar nor
+    /// ends with one or an arrow (strings cannot span lines), so these are always psql's.
+    /// </summary>
+    public static void BlankFrame(Span<byte> buffer)
+    {
+        var start = 0;
+        while (start < buffer.Length)
+        {
+            var nl = buffer[start..].IndexOf((byte)'\n');
+            var end = nl < 0 ? buffer.Length : start + nl;
+            var line = buffer[start..end];
+            var first = line.IndexOfAnyExcept(" \t\r"u8);
+            var barred = false;
+            if (first >= 0 && line[first] == (byte)'|') { line[first] = (byte)' '; barred = true; }
+            else if (first >= 0 && line[first..].StartsWith("\u2502"u8)) { line.Slice(first, 3).Fill((byte)' '); barred = true; }
+            var last = line.LastIndexOfAnyExcept(" \t\r"u8);
+            if (barred && last >= 0 && line[last] == (byte)'|') line[last] = (byte)' ';
+            else if (barred && last >= 2 && line[..(last + 1)].EndsWith("\u2502"u8)) line.Slice(last - 2, 3).Fill((byte)' ');
+            last = line.LastIndexOfAnyExcept(" \t\r"u8);
+            if (last >= 2 && line[..(last + 1)].EndsWith("\u21B5"u8)) line.Slice(last - 2, 3).Fill((byte)' ');
+            start = end + 1;
+        }
+    }
+
+    /// <summary>
+    /// Undoes a CSV export of psql's output (<c>\pset format csv</c>, a GUI's "copy as CSV"): the plan is
+    /// one quoted field, its quotes doubled. Only when a doubled quote opens a JSON name (<c>""Plan""</c>).
+    /// </summary>
+    public static string UnquoteCsv(string input)
+    {
+        if (!input.Contains("\"\"Plan\"\"", StringComparison.Ordinal) && !input.Contains("\"\"Node Type\"\"", StringComparison.Ordinal)) return input;
+        var open = input.IndexOf("\"[", StringComparison.Ordinal);
+        var text = open >= 0 ? string.Concat(input.AsSpan(0, open), " ", input.AsSpan(open + 1)) : input;
+        return text.Replace("\"\"", "\"", StringComparison.Ordinal);
+    }
 
     /// <summary>Overwrites each continuation mark with a space, so byte offsets stay those of the input.</summary>
     public static void BlankContinuationMarks(Span<byte> buffer)

@@ -1,6 +1,7 @@
 using System.Text;
 using Npgsql;
 using QueryWatch.Plans;
+using QueryWatch.Rules;
 
 namespace QueryWatch.IntegrationTests.Plans;
 
@@ -42,7 +43,17 @@ public sealed class PlanParityTests(ParityDatabase database) : IClassFixture<Par
 
         var difference = PlanModelComparer.FirstDifference(fromText, fromJson);
         Assert.True(difference is null, $"{query} ({variant}): {difference}\n--- TEXT ---\n{text}");
+
+        // Issue #12 part 3: the same plan gives the same findings, whichever format it came in.
+        var engine = new RuleEngine();
+        Assert.True(
+            Findings(engine, fromText, q.Sql).SequenceEqual(Findings(engine, fromJson, q.Sql)),
+            $"{query} ({variant}): findings differ\ntext: {string.Join("; ", Findings(engine, fromText, q.Sql))}\njson: {string.Join("; ", Findings(engine, fromJson, q.Sql))}\n--- TEXT ---\n{text}");
     }
+
+    // What a finding says about the plan: which rule, at which node, how severe.
+    private static IEnumerable<string> Findings(RuleEngine engine, Plan plan, string sql) =>
+        engine.Analyze(plan, sql).Select(f => $"{f.RuleId} {f.Severity} at {f.NodePath}").Order(StringComparer.Ordinal);
 
     [Fact]
     public async Task Parity_queries_cover_every_node_type_the_model_names()

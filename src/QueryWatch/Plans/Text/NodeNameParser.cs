@@ -63,6 +63,7 @@ internal static class NodeNameParser
         if (TryAggregate(node, name, partial)) return;
         if (TrySetOp(node, name)) return;
         if (TryModifyTable(node, name)) return;
+        if (TryForeignModify(node, name)) return;
         if (TryJoin(node, name)) return;
         if (partial is not null) name = (partial + " " + name.ToString()).AsSpan();
 
@@ -118,6 +119,23 @@ internal static class NodeNameParser
             node.NodeType = "ModifyTable";
             node.Operation = operation;
             ApplyRelation(node, name[(operation.Length + 4)..]);
+            return true;
+        }
+        return false;
+    }
+
+    // explain.c names a Foreign Scan that modifies directly "Foreign Insert/Update/Delete"; JSON says
+    // Node Type "Foreign Scan" with an "Operation".
+    private static bool TryForeignModify(PlanNode node, ReadOnlySpan<char> name)
+    {
+        foreach (var operation in (ReadOnlySpan<string>)["Insert", "Update", "Delete"])
+        {
+            if (!name.StartsWith("Foreign ", StringComparison.Ordinal) || !name[8..].StartsWith(operation, StringComparison.Ordinal)
+                || !(name.Length == 8 + operation.Length || name[8..][operation.Length..].StartsWith(" on ", StringComparison.Ordinal)))
+                continue;
+            node.NodeType = "Foreign Scan";
+            node.Operation = operation;
+            ApplyTarget(node, "Foreign Scan", name[(8 + operation.Length)..].TrimStart());
             return true;
         }
         return false;

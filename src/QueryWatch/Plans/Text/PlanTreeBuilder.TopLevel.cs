@@ -5,7 +5,7 @@ namespace QueryWatch.Plans.Text;
 /// <summary>The lines at the root's column after the tree: timings, Planning:, JIT:, triggers, settings.</summary>
 internal sealed partial class PlanTreeBuilder
 {
-    private static bool IsTopLevelKey(ReadOnlySpan<char> body)
+    internal static bool IsTopLevelKey(ReadOnlySpan<char> body)
     {
         var colon = body.IndexOf(':');
         if (colon <= 0) return false;

@@ -34,6 +34,7 @@ internal sealed partial class PlanTreeBuilder
 
     private (string Name, string Relationship)? _label;
     private (WorkerDetail Worker, int Column, PlanNode Owner)? _worker;
+    private (Dictionary<string, string> Properties, int Column)? _target;
     private Block _block;
 
     private PlanTreeBuilder(int rootColumn) => _rootColumn = rootColumn;
@@ -55,12 +56,11 @@ internal sealed partial class PlanTreeBuilder
         while (i < lines.Length)
         {
             var kind = PasteLine.Clean(lines[i], out var text);
-            if (kind == PasteLineKind.Footer) { Flush(); return i + 1; }
+            if (kind == PasteLineKind.Footer) { Flush(); FlushTargets(); return i + 1; }
             if (kind == PasteLineKind.Record) { i++; continue; }
             if (kind is PasteLineKind.Header or PasteLineKind.Rule) break;
             if (kind == PasteLineKind.Blank)
             {
-                Flush();
                 var k = i + 1;
                 while (k < lines.Length && PasteLine.Clean(lines[k], out _) is PasteLineKind.Blank or PasteLineKind.Record) k++;
                 if (k < lines.Length && PasteLine.Clean(lines[k], out var after) == PasteLineKind.Content && ContinuesAfterBlank(after))
@@ -68,6 +68,8 @@ internal sealed partial class PlanTreeBuilder
                     i = k;
                     continue;
                 }
+                Flush();
+                FlushTargets();
                 return i + 1;
             }
 
@@ -84,6 +86,7 @@ internal sealed partial class PlanTreeBuilder
             i++;
         }
         Flush();
+        FlushTargets();
         return i;
     }
 
@@ -92,7 +95,7 @@ internal sealed partial class PlanTreeBuilder
         var column = TextSyntax.Indent(text);
         var body = text.AsSpan(column);
         if (column == _rootColumn) return IsTopLevelKey(body);
-        return column > _rootColumn && (body.StartsWith("->", StringComparison.Ordinal) || body.IndexOf(": ", StringComparison.Ordinal) > 0);
+        return column > _rootColumn && (PlanLocator.IsPlanLine(body) || _pendingBalance > 0 || _pendingInQuote);
     }
 
     // A logical line goes on when its parentheses or quotes are still open, or when a browser split
@@ -160,6 +163,7 @@ internal sealed partial class PlanTreeBuilder
         {
             _block = Block.None;
             _worker = null;
+            FlushTargets();
             var skip = 2 + TextSyntax.Indent(body[2..]);
             AddNode(ParseNode(body[skip..]), column + skip);
             return;
@@ -175,7 +179,15 @@ internal sealed partial class PlanTreeBuilder
             DetailApplier.ApplyToWorker(w.Worker, w.Owner.NodeType, key, value, _scratch);
             return;
         }
+        if (_target is { } target && column > target.Column)
+        {
+            var (key, value) = SplitKey(body) ?? throw Unreadable(body);
+            target.Properties[key] = value;
+            return;
+        }
+        _target = null;
         _worker = null;
+        if (TryTarget(body, column)) return;
         if (TryLabel(body, column)) return;
         var owner = Owner(column);
         if (TryWorker(body, column, owner)) return;
@@ -203,8 +215,18 @@ internal sealed partial class PlanTreeBuilder
             {
                 "Append" or "Merge Append" or "BitmapAnd" or "BitmapOr" or "Custom Scan" => "Member",
                 "Subquery Scan" => "Subquery",
+                // PostgreSQL 13 lists a ModifyTable's subplans, one per result relation, as members;
+                // 14 and later give it one child, its Outer.
+                "ModifyTable" when frame.PlainChildren > 0 => "Member",
                 _ => frame.PlainChildren++ == 0 ? "Outer" : "Inner",
             };
+            if (node.ParentRelationship == "Member" && parent.NodeType == "ModifyTable")
+            {
+                foreach (var sibling in parent.Children)
+                {
+                    if (sibling.ParentRelationship == "Outer") sibling.ParentRelationship = "Member";
+                }
+            }
         }
         parent.AddChild(node);
         _stack.Add(new Frame(node, nameColumn));
@@ -216,6 +238,62 @@ internal sealed partial class PlanTreeBuilder
         // Details never follow children in TEXT output, so closed nodes can be dropped for good.
         while (_stack.Count > 1 && _stack[^1].NameColumn >= column) _stack.RemoveAt(_stack.Count - 1);
         return _stack[^1].Node;
+    }
+
+    /// <summary>
+    /// A ModifyTable's line per result relation when it names more than one or another than the
+    /// statement's (explain.c show_modifytable_info: <c>Update on p_1</c>, <c>Foreign Delete on f_remote f_2</c>);
+    /// JSON lists them as "Target Tables".
+    /// </summary>
+    internal static bool IsTargetLine(ReadOnlySpan<char> body)
+    {
+        if (body.StartsWith("Foreign ", StringComparison.Ordinal)) body = body[8..];
+        return (body.StartsWith("Insert on ", StringComparison.Ordinal) || body.StartsWith("Update on ", StringComparison.Ordinal)
+            || body.StartsWith("Delete on ", StringComparison.Ordinal) || body.StartsWith("Merge on ", StringComparison.Ordinal))
+            && !NodeLineParser.HasFigures(body) && body.IndexOf(": ", StringComparison.Ordinal) < 0;
+    }
+
+    private readonly List<Dictionary<string, string>> _targets = [];
+    private PlanNode? _targetOwner;
+
+    private bool TryTarget(ReadOnlySpan<char> body, int column)
+    {
+        if (!IsTargetLine(body)) return false;
+        var owner = Owner(column);
+        if (owner.NodeType != "ModifyTable") return false;
+        if (_targetOwner != owner) FlushTargets();
+        _targetOwner = owner;
+        var on = body.IndexOf(" on ", StringComparison.Ordinal);
+        var names = TextSyntax.SplitIdentifiers(body[(on + 4)..]);
+        var (schema, relation) = TextSyntax.SplitQualified(names[0]);
+        var properties = new Dictionary<string, string>(StringComparer.Ordinal) { ["Relation Name"] = relation };
+        if (schema is not null) properties["Schema"] = schema;
+        properties["Alias"] = names.Count > 1 ? TextSyntax.Unquote(names[1]) : relation;
+        _targets.Add(properties);
+        _target = (properties, column);
+        return true;
+    }
+
+    // Written when the ModifyTable's first child starts: its target lines are all above it.
+    private void FlushTargets()
+    {
+        _target = null;
+        if (_targetOwner is null) return;
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartArray();
+            foreach (var t in _targets)
+            {
+                writer.WriteStartObject();
+                foreach (var (key, value) in t) writer.WriteString(key, value);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        _targetOwner.Extra["Target Tables"] = Encoding.UTF8.GetString(buffer.WrittenSpan);
+        _targets.Clear();
+        _targetOwner = null;
     }
 
     private bool TryLabel(ReadOnlySpan<char> body, int column)
