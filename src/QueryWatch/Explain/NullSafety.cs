@@ -13,6 +13,24 @@ internal static class NullSafety
         "SELECT a.attnotnull FROM pg_catalog.pg_attribute a "
         + "WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attname = $2 AND a.attnum > 0 AND NOT a.attisdropped";
 
+    /// <summary>
+    /// Null when every clause of <paramref name="rewrite"/> is NULL-safe: its outer column NOT NULL, and its subquery's
+    /// column NOT NULL or excluded by the subquery's own <c>IS NOT NULL</c>; otherwise the first reason it is not.
+    /// </summary>
+    public static async Task<string?> ProveAsync(NpgsqlConnection connection, QueryWatch.Rewrites.NotInRewrite rewrite, CancellationToken ct)
+    {
+        foreach (var clause in rewrite.Clauses)
+        {
+            var outer = await IsNotNullAsync(connection, clause.OuterTable, clause.OuterColumn, ct).ConfigureAwait(false);
+            if (outer != true) return Reason(clause.OuterTable, clause.OuterColumn, outer);
+            if (clause.InnerExcludesNulls) continue;
+            var inner = await IsNotNullAsync(connection, clause.InnerTable, clause.InnerColumn, ct).ConfigureAwait(false);
+            if (inner != true) return Reason(clause.InnerTable, clause.InnerColumn, inner);
+        }
+
+        return null;
+    }
+
     /// <summary>True when declared NOT NULL, false when nullable, null when the table or column is not found.</summary>
     public static async Task<bool?> IsNotNullAsync(NpgsqlConnection connection, string table, string column, CancellationToken ct)
     {

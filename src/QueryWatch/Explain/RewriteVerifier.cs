@@ -107,17 +107,8 @@ internal sealed class RewriteVerifier(StatementExplainer explainer, ILogger logg
             var connection = await catalog.OpenConnectionAsync(ct).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                foreach (var clause in rewrite.Clauses)
-                {
-                    var outer = await NullSafety.IsNotNullAsync(connection, clause.OuterTable, clause.OuterColumn, ct).ConfigureAwait(false);
-                    if (outer != true) return NullSafety.Reason(clause.OuterTable, clause.OuterColumn, outer);
-                    if (clause.InnerExcludesNulls) continue;
-                    var inner = await NullSafety.IsNotNullAsync(connection, clause.InnerTable, clause.InnerColumn, ct).ConfigureAwait(false);
-                    if (inner != true) return NullSafety.Reason(clause.InnerTable, clause.InnerColumn, inner);
-                }
+                return await NullSafety.ProveAsync(connection, rewrite, ct).ConfigureAwait(false);
             }
-
-            return null;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
