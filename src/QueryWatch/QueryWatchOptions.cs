@@ -67,7 +67,8 @@ public sealed class QueryWatchOptions
     public IDictionary<string, RuleOptions> Rules { get; private set; } = new Dictionary<string, RuleOptions>(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
-    /// The opt-in rewrites (RW001–RW003: a DISTINCT dropped from an existence check): <c>Off</c> by default,
+    /// The opt-in rewrites (RW001–RW003: a DISTINCT dropped from an existence check; RW004: NOT IN (SELECT ...) as
+    /// NOT EXISTS where the catalog proves it NULL-safe): <c>Off</c> by default,
     /// <c>Suggest</c> to log them, <c>Apply</c> to send verified ones in staging. See docs/rewrites.md.
     /// Default: Mode <c>Off</c>, Environments <c>Staging</c>, no disabled ids.
     /// </summary>

@@ -68,8 +68,8 @@ internal sealed class QueryWatchOptionsValidator : IValidateOptions<QueryWatchOp
 
         foreach (var id in rewrites.DisabledRewrites)
         {
-            if (id?.Trim().ToUpperInvariant() is not (RewriteIds.DistinctLimitOne or RewriteIds.DistinctInExists or RewriteIds.DistinctInMembership))
-                errors.Add(Invalid("Rewrites.DisabledRewrites", id ?? "null", "list known rewrite ids: RW001, RW002, RW003"));
+            if (id?.Trim().ToUpperInvariant() is not (RewriteIds.DistinctLimitOne or RewriteIds.DistinctInExists or RewriteIds.DistinctInMembership or RewriteIds.NotInToNotExists))
+                errors.Add(Invalid("Rewrites.DisabledRewrites", id ?? "null", "list known rewrite ids: RW001, RW002, RW003, RW004"));
         }
     }
 

@@ -137,7 +137,7 @@ internal sealed class ExplainWorker(
             anyFinding |= findings.Count > 0;
             if (command.Rewrites is not null && statements.Count == 1)
             {
-                _rewrites ??= new RewriteVerifier(_explainer, logger, options.LogParameterValues);
+                _rewrites ??= new RewriteVerifier(_explainer, logger, options.LogParameterValues, dataSource, options.ExplainCooldown);
                 await _rewrites.ConsiderAsync(command, plan.Value.Plan, fingerprint, ct).ConfigureAwait(false);
             }
 

@@ -12,9 +12,12 @@ namespace QueryWatch.Explain;
 /// with the captured parameters and the same read-only, rolled-back safety as any explain, and compares
 /// total costs with the original's plan. Suggest logs the proposal; Apply books a verified rewrite for
 /// the interceptor. A rewrite is verified when both statements EXPLAIN without error and the rewrite
-/// costs no more.
+/// costs no more. RW004 (NOT IN to NOT EXISTS) also needs the catalog to prove both columns NULL-free
+/// (<see cref="NullSafety"/>) and the rewritten plan to hold an Anti Join; its booking lasts
+/// <paramref name="revalidateAfter"/> (the explain cooldown), since a NOT NULL constraint can be dropped.
 /// </summary>
-internal sealed class RewriteVerifier(StatementExplainer explainer, ILogger logger, bool logParameterValues)
+internal sealed class RewriteVerifier(StatementExplainer explainer, ILogger logger, bool logParameterValues,
+    NpgsqlDataSource? catalog = null, TimeSpan revalidateAfter = default)
 {
     /// <summary>Considers <paramref name="command"/>, whose only statement EXPLAINed without error to <paramref name="originalPlan"/>.</summary>
     public async Task ConsiderAsync(CapturedCommand command, Plan originalPlan, SqlFingerprint fingerprint, CancellationToken ct)
@@ -24,6 +27,13 @@ internal sealed class RewriteVerifier(StatementExplainer explainer, ILogger logg
 
         // The whole command text: it is what the interceptor will look up and replace.
         var rewrite = DistinctRewriter.TryRewrite(command.Sql, settings.DisabledRewrites);
+        NotInRewrite? notIn = null;
+        if (rewrite is null)
+        {
+            notIn = NotInRewriter.TryRewrite(command.Sql, settings.DisabledRewrites);
+            rewrite = notIn?.Rewrite;
+        }
+
         if (rewrite is null) return;
         // LIMIT @p: the rewrite holds only for p = 1; an execution with another value proves nothing about it.
         if (!DistinctRewriter.AppliesTo(rewrite, name => ValueOf(command.Parameters, name))) return;
@@ -32,7 +42,13 @@ internal sealed class RewriteVerifier(StatementExplainer explainer, ILogger logg
 
         var ids = string.Join(",", rewrite.RewriteIds);
         var originalCost = originalPlan.Root.TotalCost;
-        var (rewrittenCost, error) = await ExplainRewrittenAsync(statements[0], command.Parameters, ct).ConfigureAwait(false);
+        // RW004: the catalog first; an unproven rewrite is not worth an EXPLAIN, and says why.
+        var error = notIn is null ? null : await ProveNullSafeAsync(notIn, ct).ConfigureAwait(false);
+        Plan? rewrittenPlan = null;
+        if (error is null) (rewrittenPlan, error) = await ExplainRewrittenAsync(statements[0], command.Parameters, ct).ConfigureAwait(false);
+        if (error is null && notIn is not null && !HasAntiJoin(rewrittenPlan!.Root))
+            error = "the rewritten plan has no Anti Join";
+        var rewrittenCost = rewrittenPlan?.Root.TotalCost;
         var verified = error is null && originalCost is { } before && rewrittenCost is { } after && after <= before;
         var shownSql = logParameterValues ? rewrite.RewrittenSql : SqlFingerprint.Compute(rewrite.RewrittenSql).Normalized;
 
@@ -52,17 +68,18 @@ internal sealed class RewriteVerifier(StatementExplainer explainer, ILogger logg
             return;
         }
 
-        var entry = new VerifiedRewrite(rewrite, fingerprint.IdHex, originalCost!.Value, rewrittenCost!.Value, shownSql, logger);
+        var validFor = notIn is null ? (TimeSpan?)null : revalidateAfter;
+        var entry = new VerifiedRewrite(rewrite, fingerprint.IdHex, originalCost!.Value, rewrittenCost!.Value, shownSql, logger, validFor);
         if (settings.Book.TryAdd(entry))
             Log.RewriteVerified(logger, ids, fingerprint.IdHex, entry.OriginalCost, entry.RewrittenCost, shownSql);
     }
 
-    private async Task<(double? Cost, string? Error)> ExplainRewrittenAsync(SqlStatement statement, IReadOnlyList<CapturedParameter> parameters, CancellationToken ct)
+    private async Task<(Plan? Plan, string? Error)> ExplainRewrittenAsync(SqlStatement statement, IReadOnlyList<CapturedParameter> parameters, CancellationToken ct)
     {
         try
         {
             var json = await explainer.ExplainAsync(statement, parameters, analyze: false, ct).ConfigureAwait(false);
-            return (JsonPlanParser.Parse(json).Root.TotalCost, null);
+            return (JsonPlanParser.Parse(json), null);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -76,6 +93,42 @@ internal sealed class RewriteVerifier(StatementExplainer explainer, ILogger logg
         {
             return (null, "EXPLAIN of the rewritten statement failed: " + e.GetType().Name + ": " + e.Message);
         }
+    }
+
+    /// <summary>
+    /// Null when the catalog proves every clause of <paramref name="rewrite"/> NULL-safe, otherwise why not
+    /// (names a column, never a value). Any error is a refusal: the next capture tries again.
+    /// </summary>
+    private async Task<string?> ProveNullSafeAsync(NotInRewrite rewrite, CancellationToken ct)
+    {
+        if (catalog is null) return "no catalog connection to prove the columns NOT NULL";
+        try
+        {
+            var connection = await catalog.OpenConnectionAsync(ct).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                return await NullSafety.ProveAsync(connection, rewrite, ct).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return "the catalog could not be read to prove the columns NOT NULL: " + e.GetType().Name;
+        }
+    }
+
+    private static bool HasAntiJoin(PlanNode node)
+    {
+        if (node.JoinType is "Anti" or "Right Anti") return true;
+        foreach (var child in node.Children)
+        {
+            if (HasAntiJoin(child)) return true;
+        }
+
+        return false;
     }
 
     /// <summary>The captured value of the parameter a LIMIT placeholder names, or null.</summary>

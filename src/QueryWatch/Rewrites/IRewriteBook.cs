@@ -18,7 +18,10 @@ internal interface IRewriteBook
     /// <summary>The entry whose rewritten text is <paramref name="commandText"/> (turned off or not): a sent rewrite that failed.</summary>
     bool TryFindRewritten(string commandText, [NotNullWhen(true)] out VerifiedRewrite? rewrite);
 
-    /// <summary>True when <paramref name="originalSql"/> has an entry, verified or turned off: the worker does not verify it again.</summary>
+    /// <summary>
+    /// True when <paramref name="originalSql"/> has an entry, verified (and not stale) or turned off: the worker does not
+    /// verify it again. A stale entry (RW004 after ExplainCooldown) is verified anew and replaced by <see cref="TryAdd"/>.
+    /// </summary>
     bool Contains(string originalSql);
 
     /// <summary>Records a verified rewrite; false when its original text already had an entry (which is kept).</summary>

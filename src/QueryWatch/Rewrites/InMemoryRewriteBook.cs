@@ -22,7 +22,7 @@ internal sealed class InMemoryRewriteBook : IRewriteBook
     {
         rewrite = null;
         if (commandText is null || !MayHave(commandText.Length)) return false;
-        return _byOriginal.TryGetValue(commandText, out rewrite) && !rewrite.IsTurnedOff;
+        return _byOriginal.TryGetValue(commandText, out rewrite) && !rewrite.IsTurnedOff && !rewrite.IsStale;
     }
 
     public bool TryFindRewritten(string commandText, [NotNullWhen(true)] out VerifiedRewrite? rewrite)
@@ -31,11 +31,20 @@ internal sealed class InMemoryRewriteBook : IRewriteBook
         return commandText is not null && _byRewritten.TryGetValue(commandText, out rewrite);
     }
 
-    public bool Contains(string originalSql) => _byOriginal.ContainsKey(originalSql);
+    public bool Contains(string originalSql) =>
+        _byOriginal.TryGetValue(originalSql, out var entry) && (entry.IsTurnedOff || !entry.IsStale);
 
     public bool TryAdd(VerifiedRewrite rewrite)
     {
         // The rewritten text first: a failure of a command sent rewritten must find its entry.
+        // A stale entry (its verification ran out) is replaced; one turned off stays off.
+        if (_byOriginal.TryGetValue(rewrite.OriginalSql, out var old))
+        {
+            if (old.IsTurnedOff || !old.IsStale || !_byOriginal.TryUpdate(rewrite.OriginalSql, rewrite, old)) return false;
+            _byRewritten[rewrite.RewrittenSql] = rewrite;
+            return true;
+        }
+
         _byRewritten.TryAdd(rewrite.RewrittenSql, rewrite);
         if (!_byOriginal.TryAdd(rewrite.OriginalSql, rewrite)) return false;
         var length = rewrite.OriginalSql.Length & (LengthBits - 1);

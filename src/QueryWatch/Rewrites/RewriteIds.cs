@@ -14,4 +14,7 @@ internal static class RewriteIds
 
     /// <summary><c>expr [NOT] IN (SELECT DISTINCT ...)</c>: membership does not depend on duplicates.</summary>
     public const string DistinctInMembership = "RW003";
+
+    /// <summary><c>q.x NOT IN (SELECT col ...)</c> to <c>NOT EXISTS (SELECT 1 ... WHERE q.x = col)</c>: equal when the catalog proves neither side NULL.</summary>
+    public const string NotInToNotExists = "RW004";
 }

@@ -2,7 +2,8 @@ namespace QueryWatch.Rewrites;
 
 /// <summary>
 /// The opt-in rewrites of DESIGN.md's "Rewrite catalogue" (RW001–RW003: dropping a DISTINCT that
-/// cannot change an existence check's answer). Off by default. Bound from the <c>Rewrites</c> key of
+/// cannot change an existence check's answer; RW004: <c>NOT IN (SELECT ...)</c> as <c>NOT EXISTS</c>
+/// where the catalog proves both columns NOT NULL). Off by default. Bound from the <c>Rewrites</c> key of
 /// the <c>QueryWatch</c> configuration section, e.g. <c>"Rewrites": { "Mode": "Apply" }</c>.
 /// </summary>
 public sealed class RewriteOptions
@@ -22,7 +23,7 @@ public sealed class RewriteOptions
     /// </summary>
     public IList<string> Environments { get; set; } = new List<string> { "Staging" };
 
-    /// <summary>Rewrite ids (<c>RW001</c>, <c>RW002</c>, <c>RW003</c>) never to propose or apply. Default: empty.</summary>
+    /// <summary>Rewrite ids (<c>RW001</c>, <c>RW002</c>, <c>RW003</c>, <c>RW004</c>) never to propose or apply. Default: empty.</summary>
     public IList<string> DisabledRewrites { get; set; } = new List<string>();
 
     /// <summary>A copy that later changes to this instance (its lists included) do not affect.</summary>

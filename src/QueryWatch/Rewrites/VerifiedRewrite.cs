@@ -9,6 +9,7 @@ namespace QueryWatch.Rewrites;
 /// </summary>
 internal sealed class VerifiedRewrite
 {
+    private readonly long _validUntil;
     private int _used;
     private int _turnedOff;
 
@@ -18,8 +19,14 @@ internal sealed class VerifiedRewrite
     /// <param name="rewrittenCost">The rewritten plan's total cost.</param>
     /// <param name="loggedRewrittenSql">The rewritten SQL as logs may show it: normalized unless values may be logged.</param>
     /// <param name="logger">Where the interceptor reports this rewrite's first use and its turning off.</param>
-    public VerifiedRewrite(SqlRewrite rewrite, string fingerprint, double originalCost, double rewrittenCost, string loggedRewrittenSql, ILogger logger)
+    /// <param name="validFor">
+    /// How long the verification holds (RW004: a NOT NULL constraint can be dropped); after it the original runs
+    /// again until the worker verifies anew. Null: for the life of the process.
+    /// </param>
+    public VerifiedRewrite(SqlRewrite rewrite, string fingerprint, double originalCost, double rewrittenCost, string loggedRewrittenSql, ILogger logger,
+        TimeSpan? validFor = null)
     {
+        _validUntil = validFor is { } period ? Environment.TickCount64 + (long)Math.Max(0, period.TotalMilliseconds) : long.MaxValue;
         Rewrite = rewrite;
         Fingerprint = fingerprint;
         OriginalCost = originalCost;
@@ -49,6 +56,9 @@ internal sealed class VerifiedRewrite
     public ILogger Logger { get; }
 
     public bool IsTurnedOff => Volatile.Read(ref _turnedOff) != 0;
+
+    /// <summary>True once the verification's validity has run out: the original runs until it is verified again.</summary>
+    public bool IsStale => _validUntil != long.MaxValue && Environment.TickCount64 >= _validUntil;
 
     /// <summary>True exactly once: for the first execution sent rewritten (the one to log).</summary>
     public bool TryMarkFirstUse() => Volatile.Read(ref _used) == 0 && Interlocked.Exchange(ref _used, 1) == 0;

@@ -33,7 +33,8 @@ internal sealed class RewriteHost : IAsyncDisposable
 
     public SentCommands Sent { get; }
 
-    public static async Task<RewriteHost> StartAsync(string connectionString, string environment, Dictionary<string, string?> rewriteSettings)
+    public static async Task<RewriteHost> StartAsync(string connectionString, string environment, Dictionary<string, string?> rewriteSettings,
+        Dictionary<string, string?>? querywatchSettings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = environment, DisableDefaults = true });
         var settings = new Dictionary<string, string?>
@@ -42,6 +43,7 @@ internal sealed class RewriteHost : IAsyncDisposable
             ["QueryWatch:ExplainCooldown"] = "00:00:00",
         };
         foreach (var (key, value) in rewriteSettings) settings["QueryWatch:Rewrites:" + key] = value;
+        foreach (var (key, value) in querywatchSettings ?? []) settings["QueryWatch:" + key] = value;
         builder.Configuration.AddInMemoryCollection(settings);
         var logs = new FakeLogCollector();
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs));
@@ -59,6 +61,14 @@ internal sealed class RewriteHost : IAsyncDisposable
         await using var scope = _host.Services.CreateAsyncScope();
         var context = scope.ServiceProvider.GetRequiredService<ItemsContext>();
         return await context.Database.SqlQueryRaw<int>(sql, parameters).ToListAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Runs a LINQ query through EF on a fresh context.</summary>
+    public async Task<List<int>> QueryAsync(Func<ItemsContext, IQueryable<int>> query)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<ItemsContext>();
+        return await query(context).ToListAsync(TestContext.Current.CancellationToken);
     }
 
     public IReadOnlyList<FakeLogRecord> Events(int eventId)

@@ -9,6 +9,7 @@ public sealed class RewriteOptionsTests
     {
         { o => o.Mode = (RewriteMode)7, "Rewrites.Mode", "7" },
         { o => o.DisabledRewrites = ["RW999"], "Rewrites.DisabledRewrites", "RW999" },
+        { o => o.DisabledRewrites = ["RW005"], "Rewrites.DisabledRewrites", "RW004" }, // the fix lists every known id
         { o => (o.Mode, o.Environments) = (RewriteMode.Apply, []), "Rewrites.Environments", "(empty)" },
         { o => o.Environments = [" "], "Rewrites.Environments", "blank" },
     };
@@ -30,10 +31,10 @@ public sealed class RewriteOptionsTests
     public void Disabled_ids_are_accepted_in_any_case()
     {
         var options = new QueryWatchOptions();
-        options.Rewrites.DisabledRewrites = ["rw001", "RW002"];
+        options.Rewrites.DisabledRewrites = ["rw001", "RW002", "rw004"];
 
         Assert.Empty(QueryWatchOptionsValidator.Check(options));
-        Assert.Equal("RW001,RW002", RewriteSettings.DisabledKey(options.Rewrites));
+        Assert.Equal("RW001,RW002,RW004", RewriteSettings.DisabledKey(options.Rewrites));
     }
 
     [Theory]
