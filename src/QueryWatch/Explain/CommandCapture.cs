@@ -26,6 +26,20 @@ internal static class CommandCapture
             rewrites);
     }
 
+    /// <summary>
+    /// The application's operation the command ran in: the display name of the nearest ambient Activity that is not
+    /// the driver's own span for this command (Npgsql's) or QueryWatch's; null outside any Activity.
+    /// </summary>
+    public static string? Operation()
+    {
+        for (var activity = Activity.Current; activity is not null; activity = activity.Parent)
+        {
+            if (activity.Source.Name is "Npgsql" or QueryWatch.Diagnostics.QueryWatchActivity.SourceName) continue;
+            return string.IsNullOrEmpty(activity.DisplayName) ? null : activity.DisplayName;
+        }
+        return null;
+    }
+
     private static CapturedParameter Copy(DbParameter parameter)
     {
         var value = parameter.Value switch
