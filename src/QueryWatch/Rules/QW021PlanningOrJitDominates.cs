@@ -30,13 +30,16 @@ internal sealed class QW021PlanningOrJitDominates : IPlanRule
         if (total <= 0) return;
 
         // JIT time is spent inside execution (EXPLAIN prints it before Execution Time, which includes it).
-        var jit = plan.Jit?.TotalMs ?? 0;
+        // In a parallel plan EXPLAIN sums it over the leader and every worker, each of which compiles the
+        // same functions while the others do: the wall-clock time JIT added is about one process's share.
+        var processes = JitProcesses(plan);
+        var jit = (plan.Jit?.TotalMs ?? 0) / processes;
         if (jit >= context.Threshold("minJitMs") && jit / total >= context.Threshold("minShare"))
         {
             context.Report(node,
-                $"JIT compilation took {RuleText.Ms(jit)} of the query's {RuleText.Ms(total)} ({RuleText.Percent(jit / total)}){(plan.Jit?.Functions is { } f ? $" to compile {f} functions" : "")}: the query itself ran for {RuleText.Ms(Math.Max(execution - jit, 0))}.",
+                $"JIT compilation took {RuleText.Ms(jit)}{(processes > 1 ? $" per process ({RuleText.Ms(jit * processes)} summed over the leader and {processes - 1} workers, compiling side by side)" : "")} of the query's {RuleText.Ms(total)} ({RuleText.Percent(jit / total)}){(plan.Jit?.Functions is { } f ? $" to compile {f} functions" : "")}: the query itself ran for {RuleText.Ms(Math.Max(execution - jit, 0))}.",
                 "JIT pays off only for long analytic queries: the planner decided from cost estimates (jit_above_cost, jit_inline_above_cost, jit_optimize_above_cost) that this one was expensive. Raise those thresholds (jit_above_cost = 500000 or more), turn inlining and optimization off for OLTP work, or set jit = off for the application's role (ALTER ROLE app SET jit = off); if the estimate was wrong, fix the estimate.",
-                [Fact("jitMs", jit), Fact("executionTimeMs", execution), Fact("planningTimeMs", planning), Fact("jitFunctions", plan.Jit?.Functions ?? 0)]);
+                [Fact("jitMs", jit), Fact("executionTimeMs", execution), Fact("planningTimeMs", planning), Fact("jitFunctions", plan.Jit?.Functions ?? 0), Fact("jitProcesses", processes), Fact("jitTotalMs", plan.Jit?.TotalMs ?? 0)]);
             return;
         }
 
@@ -47,5 +50,16 @@ internal sealed class QW021PlanningOrJitDominates : IPlanRule
                 "Plan once and reuse it: a prepared statement (Npgsql prepares automatically with Max Auto Prepare, or call Prepare()), so PostgreSQL switches to a generic plan after five executions; and make the plan cheaper to find: fewer partitions left after pruning (a partition key in the WHERE), fewer joined tables (join_collapse_limit/from_collapse_limit), fewer indexes to consider on hot tables.",
                 [Fact("planningTimeMs", planning), Fact("executionTimeMs", execution)]);
         }
+    }
+
+    // The leader plus the most workers any Gather launched (JIT's summary adds up every process's timing).
+    private static int JitProcesses(Plan plan)
+    {
+        var workers = 0;
+        foreach (var node in plan.Nodes)
+        {
+            if (node.NodeType is "Gather" or "Gather Merge") workers = Math.Max(workers, node.WorkersLaunched ?? 0);
+        }
+        return workers + 1;
     }
 }
