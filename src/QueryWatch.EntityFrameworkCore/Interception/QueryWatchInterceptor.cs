@@ -160,13 +160,13 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     // counts from the reader's creation only, so the execution time is kept until then.
     public override DbDataReader ReaderExecuted(DbCommand command, CommandExecutedEventData eventData, DbDataReader result)
     {
-        if (_enabled) _readerExecutionTimes.Record(eventData.CommandId, eventData.Duration);
+        if (_enabled) _readerExecutionTimes.Record(eventData.CommandId, eventData.Duration, eventData.CommandSource);
         return result;
     }
 
     public override ValueTask<DbDataReader> ReaderExecutedAsync(DbCommand command, CommandExecutedEventData eventData, DbDataReader result, CancellationToken cancellationToken = default)
     {
-        if (_enabled) _readerExecutionTimes.Record(eventData.CommandId, eventData.Duration);
+        if (_enabled) _readerExecutionTimes.Record(eventData.CommandId, eventData.Duration, eventData.CommandSource);
         return new ValueTask<DbDataReader>(result);
     }
 
@@ -175,8 +175,8 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         if (_enabled)
         {
             var samples = _inFlight?.End(eventData.CommandId);
-            var duration = _readerExecutionTimes.Take(eventData.CommandId) + eventData.Duration;
-            if (duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, duration, null, samples);
+            var duration = _readerExecutionTimes.Take(eventData.CommandId, out var source) + eventData.Duration;
+            if (duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, duration, source, samples);
         }
 
         return result;
@@ -296,6 +296,8 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
             }
 
             var captured = CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag, _rewrites, options.MaxCapturedParameterBytes);
+            // Who sent it, read only now that the command is captured: nothing of this on the uncaptured path.
+            captured = captured with { DbContext = context?.GetType().Name, Operation = CommandCapture.Operation() };
             if (samples is not null) captured = captured with { Samples = samples.Snapshot() };
             pipeline.TryEnqueue(captured);
         }

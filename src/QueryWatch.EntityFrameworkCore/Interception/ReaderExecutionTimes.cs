@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 
 namespace QueryWatch.EntityFrameworkCore.Interception;
 
@@ -8,6 +9,7 @@ namespace QueryWatch.EntityFrameworkCore.Interception;
 /// A fixed table of slots indexed by EF's random command id: no allocation, no lock. A slot
 /// overwritten by a colliding reader (or torn by a concurrent write) costs that reader its
 /// execution time, never an error: it is then judged on its reading time alone.
+/// The slot also keeps EF's <see cref="CommandSource"/>, which DataReaderDisposing does not carry.
 /// </summary>
 internal sealed class ReaderExecutionTimes
 {
@@ -15,16 +17,24 @@ internal sealed class ReaderExecutionTimes
 
     private readonly Slot[] _slots = new Slot[SlotCount];
 
-    public void Record(Guid commandId, TimeSpan executed)
-        => _slots[IndexOf(commandId)] = new Slot(commandId, executed.Ticks);
+    public void Record(Guid commandId, TimeSpan executed, CommandSource source)
+        => _slots[IndexOf(commandId)] = new Slot(commandId, executed.Ticks, source);
 
     /// <summary>The execution time recorded for <paramref name="commandId"/>, or zero when its slot was reused.</summary>
-    public TimeSpan Take(Guid commandId)
+    public TimeSpan Take(Guid commandId) => Take(commandId, out _);
+
+    /// <summary>
+    /// The execution time recorded for <paramref name="commandId"/> and the command's source; zero and null when its
+    /// slot was reused.
+    /// </summary>
+    public TimeSpan Take(Guid commandId, out CommandSource? source)
     {
         ref var slot = ref _slots[IndexOf(commandId)];
         var copy = slot;
+        source = null;
         if (copy.CommandId != commandId) return TimeSpan.Zero;
         slot = default;
+        source = copy.Source;
         return TimeSpan.FromTicks(copy.Ticks);
     }
 
@@ -32,5 +42,5 @@ internal sealed class ReaderExecutionTimes
     private static int IndexOf(Guid commandId)
         => MemoryMarshal.Read<int>(MemoryMarshal.AsBytes(new ReadOnlySpan<Guid>(in commandId))) & (SlotCount - 1);
 
-    private readonly record struct Slot(Guid CommandId, long Ticks);
+    private readonly record struct Slot(Guid CommandId, long Ticks, CommandSource Source);
 }

@@ -57,10 +57,6 @@ internal static partial class Log
         Message = "Command {Fingerprint} was not explained: {MaxExplainsPerMinute} explains per minute reached")]
     public static partial void ExplainRateLimited(ILogger logger, string fingerprint, int maxExplainsPerMinute);
 
-    [LoggerMessage(EventId = QueryWatchEventId.Finding,
-        Message = "{RuleId} {RuleName} ({Severity}, {Basis}) in {Outcome} command {Fingerprint} ({DurationMs} ms, query id {QueryId}) at {Node}: {Message} Fix: {Suggestion} SQL: {Sql}")]
-    public static partial void Finding(ILogger logger, LogLevel level, string ruleId, string ruleName, RuleSeverity severity, FindingBasis basis, string fingerprint, string? queryId, long durationMs, string outcome, string node, string message, string suggestion, string sql);
-
     [LoggerMessage(EventId = QueryWatchEventId.MostExpensiveNode, Level = LogLevel.Warning,
         Message = "{Outcome} command {Fingerprint} ({DurationMs} ms, query id {QueryId}) raised no finding; its most expensive plan node is {Node} ({NodeType}, total cost {TotalCost}). SQL: {Sql}")]
     public static partial void MostExpensiveNode(ILogger logger, string outcome, string fingerprint, long durationMs, string? queryId, string node, string nodeType, double totalCost, string sql);

@@ -28,6 +28,15 @@ internal sealed record CapturedCommand(
     /// <summary>Samples of the command's backend taken while it ran (live sampling); empty when none were taken.</summary>
     public IReadOnlyList<ActivitySample> Samples { get; init; } = [];
 
+    /// <summary>The type name of the DbContext that sent the command, or null outside EF.</summary>
+    public string? DbContext { get; init; }
+
+    /// <summary>The display name of the application's ambient Activity when the command ended (a request's route, a job's name), or null.</summary>
+    public string? Operation { get; init; }
+
+    /// <summary>The W3C trace id the command ran in, or null outside any trace.</summary>
+    public string? TraceId => ActivityContext.TraceId == default ? null : ActivityContext.TraceId.ToHexString();
+
     /// <summary>The run as the rules weigh it: its duration, whether it finished, and its samples.</summary>
     public ObservedRun Observed => new(Duration, Outcome is CommandOutcome.Slow or CommandOutcome.Failed, Samples);
 

@@ -55,6 +55,20 @@ internal static class CommandCapture
     }
 
     /// <summary>
+    /// The application's operation the command ran in: the display name of the nearest ambient Activity that is not
+    /// the driver's own span for this command (Npgsql's) or QueryWatch's; null outside any Activity.
+    /// </summary>
+    public static string? Operation()
+    {
+        for (var activity = Activity.Current; activity is not null; activity = activity.Parent)
+        {
+            if (activity.Source.Name is "Npgsql" or QueryWatch.Diagnostics.QueryWatchActivity.SourceName) continue;
+            return string.IsNullOrEmpty(activity.DisplayName) ? null : activity.DisplayName;
+        }
+        return null;
+    }
+
+    /// <summary>
     /// What keeping <paramref name="value"/> costs, in bytes, without copying it: exact for byte arrays and
     /// strings, close for arrays and lists; -1 for a stream or reader, which the application's command
     /// has consumed and which must not be kept at all.

@@ -143,7 +143,7 @@ internal sealed class ExplainWorker(
 
             if (mostExpensive is null || (plan.Value.Plan.Root.TotalCost ?? 0) > (mostExpensive.Value.Plan.Root.TotalCost ?? 0))
                 mostExpensive = (plan.Value.Plan, fingerprint);
-            Log.ExplainCompleted(logger, fingerprint.IdHex, command.Outcome.ToString(), (long)command.Duration.TotalMilliseconds, i,
+            Log.ExplainCompletedEvent(logger, fingerprint.IdHex, command.Outcome.ToString(), (long)command.Duration.TotalMilliseconds, i,
                 plan.Value.Analyzed, findings.Count, plan.Value.Plan.QueryIdentifier, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
 

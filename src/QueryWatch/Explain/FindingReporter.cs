@@ -19,6 +19,10 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
     {
         var outcome = command.Outcome.ToString();
         var durationMs = (long)command.Duration.TotalMilliseconds;
+        // The tag is the developer's own comment (TagWith, TagWithCallSite's file:line): redacted like any text.
+        var tag = TagText(command.Tag);
+        if (tag is not null && !logParameterValues) tag = FindingRedactor.RedactText(tag);
+        var context = new FindingContext(command.CommandSource, command.DbContext, tag, command.Operation, command.TraceId);
         foreach (var raw in findings)
         {
             // Every sink below reads the redacted finding: no rule's wording can put a value in a log.
@@ -28,10 +32,11 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
             if (logger.IsEnabled(level))
             {
                 Log.Finding(logger, level, finding.RuleId, finding.RuleName, finding.Severity, finding.Basis, fingerprint.IdHex, queryId,
-                    durationMs, outcome, finding.NodePath, finding.Message, finding.Suggestion, fingerprint.Normalized);
+                    durationMs, outcome, finding.NodePath, finding.Message, finding.Suggestion, fingerprint.Normalized, context);
             }
 
-            activity?.AddEvent(new ActivityEvent("querywatch.finding", tags: new ActivityTagsCollection
+            if (activity is null) continue;
+            var tags = new ActivityTagsCollection
             {
                 ["querywatch.rule_id"] = finding.RuleId,
                 ["querywatch.rule_name"] = finding.RuleName,
@@ -39,8 +44,34 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
                 ["querywatch.basis"] = finding.Basis.ToString(),
                 ["querywatch.node"] = finding.NodePath,
                 ["querywatch.fingerprint"] = fingerprint.IdHex,
-            }));
+            };
+            // Context tags only when known: an absent value is absent.
+            if (context.CommandSource is { } source) tags["querywatch.command_source"] = source;
+            if (context.DbContext is { } dbContext) tags["querywatch.db_context"] = dbContext;
+            if (context.Tag is { } text) tags["querywatch.tag"] = text;
+            if (context.Operation is { } operation) tags["querywatch.operation"] = operation;
+            if (context.TraceId is { } traceId) tags["querywatch.trace_id"] = traceId;
+            activity.AddEvent(new ActivityEvent("querywatch.finding", tags: tags));
         }
+    }
+
+    /// <summary>
+    /// The <c>TagWith</c> text as the developer wrote it: the leading comment lines without their <c>--</c>, joined by
+    /// "; " (EF's <c>TagWithCallSite</c> adds a <c>file: path:line</c> line). Null when there is none.
+    /// </summary>
+    internal static string? TagText(string? tag)
+    {
+        if (string.IsNullOrWhiteSpace(tag)) return null;
+        var text = new StringBuilder(tag.Length);
+        foreach (var raw in tag.Split('\n'))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith("--", StringComparison.Ordinal)) line = line[2..].Trim();
+            if (line.Length == 0) continue;
+            if (text.Length > 0) text.Append("; ");
+            text.Append(line);
+        }
+        return text.Length == 0 ? null : text.ToString();
     }
 
     /// <summary>For a cancelled or timed-out command the rules said nothing about: where its plan spends most.</summary>
@@ -54,7 +85,7 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
 
         if (worst is null || !logger.IsEnabled(LogLevel.Warning)) return;
         var path = PlanPath.Of(worst);
-        Log.MostExpensiveNode(logger, command.Outcome.ToString(), fingerprint.IdHex, (long)command.Duration.TotalMilliseconds, queryId,
+        Log.MostExpensiveNodeEvent(logger, command.Outcome.ToString(), fingerprint.IdHex, (long)command.Duration.TotalMilliseconds, queryId,
             logParameterValues ? path : FindingRedactor.RedactPlanText(worst, path), worst.NodeType, worst.TotalCost ?? 0, fingerprint.Normalized);
     }
 

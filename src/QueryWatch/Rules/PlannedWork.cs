@@ -63,10 +63,12 @@ internal static class PlannedWork
 
     /// <summary>
     /// The command ran (or was cancelled after) far longer than its plan predicts: the estimates the plan
-    /// rests on were wrong somewhere. False without a duration.
+    /// rests on were wrong somewhere. False without a duration, and for a finished run too quick to be slow
+    /// (<see cref="Impact.SlowMs"/>): ten times a prediction of a millisecond is still nobody's problem.
     /// </summary>
     public static bool RanFarLonger(RuleContext context) =>
         context.Observed is { } run && !context.HasActuals
+        && (!run.Finished || run.Duration.TotalMilliseconds >= Impact.SlowMs)
         && run.Duration.TotalMilliseconds >= FarLongerFactor * Math.Max(PredictedMs(context), 1);
 
     /// <summary><paramref name="cost"/>, as time, is enough to account for the duration (a query slow for another reason is not).</summary>

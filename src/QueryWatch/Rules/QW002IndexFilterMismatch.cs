@@ -17,6 +17,8 @@ internal sealed class QW002IndexFilterMismatch : IPlanRule
         ["minRemovedShare"] = 0.9,
         // estimated plans, no Index Cond: the scan must at least cost this much to matter
         ["minEstimatedCost"] = 10_000,
+        // ANALYZE: rows removed that make a quick statement's scan a warning still (else info unless slow)
+        ["largeRowsRemoved"] = 100_000,
     };
 
     public void Inspect(RuleContext context, PlanNode node)
@@ -40,6 +42,11 @@ internal sealed class QW002IndexFilterMismatch : IPlanRule
             : $"it is planned at a cost of {RuleText.Count(node.TotalCost ?? 0)} to return {RuleText.Count(NodeFacts.EstimatedRowsAllProcesses(node))} rows"
               + (node.EstimatedExecutions > 1 ? $", and to run {RuleText.Count(node.EstimatedExecutions)} times" : "");
         var observation = context.HasActuals ? (null, "") : PlannedWork.Observation(context, PlannedWork.WorstCost(node));
+        // A warning only where it costs: measured, a real share of a slow statement (or a large amount of work);
+        // estimated, a Filter the planner expects to discard most rows, or a duration that shows the walk happened.
+        var severity = context.HasActuals
+            ? Impact.Measured(context, node, removed >= context.Threshold("largeRowsRemoved"))
+            : observation.Item1 is null && !Impact.PlannedSelective(node) ? RuleSeverity.Info : null;
 
         if (node.IndexCond is null)
         {
@@ -51,7 +58,7 @@ internal sealed class QW002IndexFilterMismatch : IPlanRule
                     ? $"The Filter's conditions on {table} are OR-ed: index each branch's columns on its own so PostgreSQL can combine them in a BitmapOr, or split the query into a UNION."
                     : $"Index the predicates so they become an Index Cond: {proposal.Ddl}.",
                 [Fact("scannedIndex", node.IndexName ?? ""), Fact("filterColumns", names), .. context.MeasuredFact("rowsRemovedByFilter", removed), Fact("totalCost", node.TotalCost ?? 0), .. IndexFact(proposal)],
-                basis: observation.Item1);
+                severity, observation.Item1);
             return;
         }
 
@@ -68,6 +75,7 @@ internal sealed class QW002IndexFilterMismatch : IPlanRule
         context.Report(node,
             $"{PlanPath.ShortName(node)} narrows index {node.IndexName} only on {string.Join(", ", indexColumns.Select(c => c.Name))}, leaving the equality on {string.Join(", ", missing.Select(c => c.Name))} to the Filter: {evidence}.",
             $"Put the filtered columns into the index: {advice?.Ddl}.",
-            [Fact("scannedIndex", node.IndexName ?? ""), Fact("filterColumns", names), .. context.MeasuredFact("rowsRemovedByFilter", removed), Fact("removedShare", share), .. IndexFact(advice)]);
+            [Fact("scannedIndex", node.IndexName ?? ""), Fact("filterColumns", names), .. context.MeasuredFact("rowsRemovedByFilter", removed), Fact("removedShare", share), .. IndexFact(advice)],
+            severity);
     }
 }

@@ -17,6 +17,8 @@ internal sealed class QW014LimitWalksIndex : IPlanRule
         ["minRemovedPerRow"] = 100,
         // estimated plans: the scan costs this many times what the Limit expects to pay
         ["minCostRatio"] = 10,
+        // ANALYZE: rows removed that make a quick statement's walk a warning still (else info unless slow)
+        ["largeRowsRemoved"] = 100_000,
     };
 
     public void Inspect(RuleContext context, PlanNode node)
@@ -31,11 +33,13 @@ internal sealed class QW014LimitWalksIndex : IPlanRule
         var limitRows = Math.Max(NodeFacts.Rows(node), 1);
         var removed = NodeFacts.RemovedByFilter(scan);
         string evidence;
+        RuleSeverity? severity;
         (FindingBasis? Basis, string Text) observation = (null, "");
         if (context.HasActuals)
         {
             if (removed < context.Threshold("minRowsRemoved") || removed / limitRows < context.Threshold("minRemovedPerRow")) return;
             evidence = $"its Filter removed {RuleText.Count(removed)} rows to return {RuleText.Count(NodeFacts.Rows(node))} ({RuleText.Count(removed / limitRows)} per row returned)";
+            severity = Impact.Measured(context, scan, removed >= context.Threshold("largeRowsRemoved"));
         }
         else
         {
@@ -46,6 +50,9 @@ internal sealed class QW014LimitWalksIndex : IPlanRule
             if (node.TotalCost is null || ratio < context.Threshold("minCostRatio")) return;
             evidence = $"the Limit expects to pay {RuleText.Count(node.TotalCost ?? 0)} of the scan's {RuleText.Count(scan.TotalCost ?? 0)}, betting that rows passing the Filter turn up early; when they are rare or sit at the far end, it reads the whole index and heap";
             observation = PlannedWork.Observation(context, PlannedWork.WorstCost(scan));
+            // The planner expecting most rows to pass the Filter is a bet it has reason to win: only a duration
+            // that shows the walk went far makes it a warning.
+            severity = observation.Basis is null && !Impact.PlannedSelective(scan) ? RuleSeverity.Info : null;
         }
 
         var table = NodeFacts.Table(scan);
@@ -58,6 +65,6 @@ internal sealed class QW014LimitWalksIndex : IPlanRule
             $"{PlanPath.ShortName(node)} wants {RuleText.Count(context.HasActuals ? NodeFacts.Rows(node) : node.PlanRows ?? 0)} row{(limitRows == 1 ? " and gets it" : "s and gets them")} by walking index {scan.IndexName} of {table} in ORDER BY order: {evidence}.{observation.Text}",
             suggestion,
             [Fact("scannedIndex", scan.IndexName ?? ""), Fact("limitRows", limitRows), .. context.MeasuredFact("rowsRemovedByFilter", removed), Fact("scanTotalCost", scan.TotalCost ?? 0), Fact("limitTotalCost", node.TotalCost ?? 0), .. IndexFact(advice)],
-            basis: observation.Basis);
+            severity, observation.Basis);
     }
 }

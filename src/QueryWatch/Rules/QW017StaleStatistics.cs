@@ -8,7 +8,7 @@ namespace QueryWatch.Rules;
 /// it says whether the statistics are stale (ANALYZE) or fresh (correlated columns: CREATE STATISTICS);
 /// from the plan alone it can only report the misestimate.
 /// </summary>
-internal sealed class QW017StaleStatistics : IPlanRule
+internal sealed partial class QW017StaleStatistics : IPlanRule
 {
     public string Id => "QW017";
     public string Name => "stale-statistics";
@@ -71,13 +71,36 @@ internal sealed class QW017StaleStatistics : IPlanRule
             return;
         }
 
+        // Fresh statistics: not stale statistics. Say what misleads the planner instead.
+        var condition = node.Filter ?? node.IndexCond ?? node.RecheckCond ?? "";
+        var (cause, fix) = extended is not null
+            ? ($"the planner multiplies the selectivities of {string.Join(" and ", columns)} as if they were independent, and they are probably correlated",
+               $"Tell the planner the columns go together: {extended}.")
+            : CastsTheColumn(condition)
+            ? ("the condition compares the column through a cast (a parameter of another type than the column), so the column's statistics do not apply",
+               $"Send the parameter with the column's own type (in EF, a property mapped to the column's type; in SQL, no cast on the column side), so the comparison reads {table}'s statistics{(columns.Count == 1 ? $" for {columns[0]}" : "")}.")
+            : ("the value compared is one the statistics cannot see: not among the most common values, or beyond the histogram's range (newer than the last ANALYZE)",
+               $"Give the planner a finer histogram and fresher bounds for {(columns.Count == 1 ? columns[0] : "the filtered column")} (ALTER TABLE {table} ALTER COLUMN {(columns.Count == 1 ? columns[0] : "<column>")} SET STATISTICS 1000; ANALYZE {table}), or ANALYZE after loading values at the end of the range.");
+        evidence.Add(Fact("statistics", "fresh"));
         context.Report(node,
-            $"{what}, although {table}'s statistics are fresh ({RuleText.Count(stats.ModifiedSinceAnalyze)} rows modified since its last ANALYZE).",
-            extended is not null
-                ? $"The planner multiplies the selectivities of {string.Join(" and ", columns)} as if they were independent; if they are correlated, tell it: {extended}."
-                : $"Give the planner a finer histogram for the filtered column (ALTER TABLE {table} ALTER COLUMN {(columns.Count == 1 ? columns[0] : "<column>")} SET STATISTICS 1000; ANALYZE {table}), or check whether the condition compares with a value the statistics cannot see (a function, a parameter type mismatch).",
+            $"{what}, with fresh statistics ({RuleText.Count(stats.ModifiedSinceAnalyze)} rows modified since {table}'s last ANALYZE): the misestimate is not staleness; {cause}.",
+            fix,
             evidence, RuleSeverity.Info);
     }
+
+    // "((code)::numeric = …)": the column itself is cast to the other side's type, so its statistics no longer apply.
+    // A varchar column shown as "(state)::text" is PostgreSQL's own harmless coercion, not a mismatch.
+    private static bool CastsTheColumn(string condition)
+    {
+        foreach (System.Text.RegularExpressions.Match m in ColumnCast().Matches(condition))
+        {
+            if (m.Groups[1].Value.TrimEnd() is not ("text" or "bpchar" or "character varying")) return true;
+        }
+        return false;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\(\w+\)::([a-z][a-z ]*)", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ColumnCast();
 
     // Under a Limit, an EXISTS or a semi/anti join the scan is abandoned once enough rows came out:
     // fewer rows than estimated is the plan working, not a misestimate.

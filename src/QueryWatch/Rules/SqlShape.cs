@@ -20,6 +20,7 @@ internal sealed partial class SqlShape
         DistinctInsideIn = HasSql && InDistinct().IsMatch(code);
         NotInSubquery = HasSql && NotIn().IsMatch(code);
         OrExists = HasSql && OrExistsPattern().IsMatch(code);
+        MinOrMax = HasSql && MinMaxCall().IsMatch(code);
     }
 
     public bool HasSql { get; }
@@ -38,6 +39,12 @@ internal sealed partial class SqlShape
 
     /// <summary><c>OR [NOT] EXISTS (…)</c> or <c>EXISTS (…) OR</c>.</summary>
     public bool OrExists { get; }
+
+    /// <summary>A <c>min(…)</c> or <c>max(…)</c> call somewhere in the statement.</summary>
+    public bool MinOrMax { get; }
+
+    [GeneratedRegex(@"\b(min|max)\s*\(", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MinMaxCall();
 
     public static SqlShape Of(string? sql) => string.IsNullOrWhiteSpace(sql) ? None : new SqlShape(Blank(sql));
 
