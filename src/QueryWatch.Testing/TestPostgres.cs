@@ -206,7 +206,7 @@ public sealed class TestPostgres : IAsyncDisposable, IDisposable
             ["fsync"] = "off",
             ["synchronous_commit"] = "off",
             ["full_page_writes"] = "off",
-            ["max_connections"] = "100",
+            ["max_connections"] = "300", // test classes run in parallel, each with its app pool, explain pool and sampler
         };
         foreach (var (name, value) in userSettings) settings[name] = value;
 

@@ -297,7 +297,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 
             var captured = CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag, _rewrites, options.MaxCapturedParameterBytes);
             // Who sent it, read only now that the command is captured: nothing of this on the uncaptured path.
-            captured = captured with { DbContext = context?.GetType().Name, Operation = CommandCapture.Operation() };
+            captured = captured with { DbContextType = context?.GetType().Name, Operation = CommandCapture.Operation() };
             if (samples is not null) captured = captured with { Samples = samples.Snapshot() };
             pipeline.TryEnqueue(captured);
         }

@@ -59,7 +59,7 @@ internal static partial class Log
             state.Text(first ? " Sent by " : ", ").Text(name).Text(" ").Add(name, value);
             first = false;
         }
-        Context("DbContext", context.DbContext);
+        Context("DbContext", context.DbContextType);
         Context("CommandSource", context.CommandSource);
         Context("Tag", context.Tag);
         Context("Operation", context.Operation);
@@ -109,4 +109,4 @@ internal static partial class Log
 }
 
 /// <summary>Which code sent a captured command: each null when unknown, and then absent from the finding event.</summary>
-internal readonly record struct FindingContext(string? CommandSource, string? DbContext, string? Tag, string? Operation, string? TraceId);
+internal readonly record struct FindingContext(string? CommandSource, string? DbContextType, string? Tag, string? Operation, string? TraceId);

@@ -29,7 +29,7 @@ internal sealed record CapturedCommand(
     public IReadOnlyList<ActivitySample> Samples { get; init; } = [];
 
     /// <summary>The type name of the DbContext that sent the command, or null outside EF.</summary>
-    public string? DbContext { get; init; }
+    public string? DbContextType { get; init; }
 
     /// <summary>The display name of the application's ambient Activity when the command ended (a request's route, a job's name), or null.</summary>
     public string? Operation { get; init; }

@@ -22,7 +22,7 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
         // The tag is the developer's own comment (TagWith, TagWithCallSite's file:line): redacted like any text.
         var tag = TagText(command.Tag);
         if (tag is not null && !logParameterValues) tag = FindingRedactor.RedactText(tag);
-        var context = new FindingContext(command.CommandSource, command.DbContext, tag, command.Operation, command.TraceId);
+        var context = new FindingContext(command.CommandSource, command.DbContextType, tag, command.Operation, command.TraceId);
         foreach (var raw in findings)
         {
             // Every sink below reads the redacted finding: no rule's wording can put a value in a log.
@@ -47,7 +47,7 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
             };
             // Context tags only when known: an absent value is absent.
             if (context.CommandSource is { } source) tags["querywatch.command_source"] = source;
-            if (context.DbContext is { } dbContext) tags["querywatch.db_context"] = dbContext;
+            if (context.DbContextType is { } dbContext) tags["querywatch.db_context"] = dbContext;
             if (context.Tag is { } text) tags["querywatch.tag"] = text;
             if (context.Operation is { } operation) tags["querywatch.operation"] = operation;
             if (context.TraceId is { } traceId) tags["querywatch.trace_id"] = traceId;

@@ -39,7 +39,7 @@ public sealed class FindingEventContextTests
 
     private static CapturedCommand Command(string? source = null, string? tag = null, string? dbContext = null, string? operation = null) =>
         new CapturedCommand("SELECT * FROM items WHERE note = 'x'", [], CommandOutcome.Slow, TimeSpan.FromMilliseconds(150), source, tag, default, DateTimeOffset.UtcNow)
-        { DbContext = dbContext, Operation = operation };
+        { DbContextType = dbContext, Operation = operation };
 
     [Fact]
     public void Events_without_a_query_id_or_context_have_no_such_property_and_no_gap()
