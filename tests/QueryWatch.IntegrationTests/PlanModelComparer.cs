@@ -223,6 +223,9 @@ internal sealed class PlanModelComparer
             ("Single Copy", "false") => true,
             // ExplainMissingMembers: TEXT prints "Subplans Removed" only when partitions were pruned.
             ("Subplans Removed", "0") => true,
+            // ExplainNode (PostgreSQL 18+): TEXT prints "Disabled: true" only for a node the planner
+            // had to use although its enable_* setting was off; JSON says false for every other node.
+            ("Disabled", "false") => true,
             // show_memoize_info / show_incremental_sort_info print grouped objects only in JSON.
             _ => false,
         };
