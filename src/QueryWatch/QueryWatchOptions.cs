@@ -94,6 +94,32 @@ public sealed class QueryWatchOptions
     /// </summary>
     public TimeSpan InFlightSampleInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>
+    /// A captured command still waiting for the worker after this long (for instance through an outage
+    /// of the explain server) is dropped unexplained and counted (<c>querywatch.queue.dropped</c>, reason
+    /// <c>stale</c>), so that after recovery the worker explains what is happening now. A capture is kept at
+    /// least two back-offs (10 s) whatever this says. Default: 1 minute. Must be greater than zero.
+    /// </summary>
+    public TimeSpan MaxCaptureAge { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Parameter bytes one captured command may keep. Values are kept in order while they fit; a value
+    /// that does not (a large <c>bytea</c>, text or array) is kept as its type and size only, and the
+    /// command is then explained without it (<c>GENERIC_PLAN</c> where the server has it) or said to be
+    /// unexplainable. Default: 256 KiB. Must be at least 0.
+    /// </summary>
+    public int MaxCapturedParameterBytes { get; set; } = 256 * 1024;
+
+    /// <summary>
+    /// Bytes (SQL text and kept parameter values) all captured commands waiting for the worker may hold
+    /// together; a capture that would exceed it is dropped and counted (<c>querywatch.queue.dropped</c>,
+    /// reason <c>bytes</c>). Default: 16 MiB. Must be at least 1.
+    /// </summary>
+    public long MaxQueuedBytes { get; set; } = 16L * 1024 * 1024;
+
+    /// <summary>The longest wait between two attempts on an unavailable or refusing server; internal so tests can shorten it.</summary>
+    internal TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>A copy that later changes to this instance (its rule table and rewrite options included) do not affect.</summary>
     internal QueryWatchOptions Clone()
     {

@@ -37,6 +37,12 @@ internal sealed class QueryWatchOptionsValidator : IValidateOptions<QueryWatchOp
             errors.Add(Invalid(nameof(options.ProbeTimeout), options.ProbeTimeout, "set a positive duration such as 00:00:00.5, or set Probes to false"));
         if (options.InFlightSampleInterval < TimeSpan.Zero)
             errors.Add(Invalid(nameof(options.InFlightSampleInterval), options.InFlightSampleInterval, "set a positive duration such as 00:00:00.5, or zero to turn live sampling off"));
+        if (options.MaxCaptureAge <= TimeSpan.Zero)
+            errors.Add(Invalid(nameof(options.MaxCaptureAge), options.MaxCaptureAge, "set a positive duration such as 00:01:00"));
+        if (options.MaxCapturedParameterBytes < 0)
+            errors.Add(Invalid(nameof(options.MaxCapturedParameterBytes), options.MaxCapturedParameterBytes, "set 0 or more bytes, e.g. 262144 (256 KiB); 0 keeps no parameter value"));
+        if (options.MaxQueuedBytes < 1)
+            errors.Add(Invalid(nameof(options.MaxQueuedBytes), options.MaxQueuedBytes, "set 1 or more bytes, e.g. 16777216 (16 MiB)"));
         return errors;
     }
 

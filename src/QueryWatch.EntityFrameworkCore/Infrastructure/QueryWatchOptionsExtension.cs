@@ -74,18 +74,22 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
         }
     }
 
-    /// <summary>The process-wide pipeline for this context's database; built on first capture.</summary>
-    internal ExplainPipeline GetPipeline(DbContext? context, DbCommand command)
+    /// <summary>
+    /// The process-wide pipeline for this context's database; built on first capture. Null once this
+    /// context's host has stopped, or the process is exiting: a capture then must not start a new,
+    /// untracked worker (issue #16).
+    /// </summary>
+    internal ExplainPipeline? GetPipeline(DbContext? context, DbCommand command)
     {
-        // A host that stopped (and, in tests, started again in the same process) leaves a stopped pipeline behind.
         if (_pipeline is { IsStopped: false } pipeline) return pipeline;
+        if (HostLifetime is { IsStopped: true } || ExplainPipelineRegistry.ProcessExiting) return null;
         // The configured connection string, not DbConnection.ConnectionString: Npgsql drops the
         // password from the latter once the connection has opened (Persist Security Info=false).
         var connectionString = context?.Database.GetConnectionString() ?? command.Connection?.ConnectionString
             ?? throw new InvalidOperationException("QueryWatch found no connection string for the command; set QueryWatchOptions.ExplainConnectionString.");
         var loggerFactory = LoggerFactory ?? context?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
         pipeline = ExplainPipelineRegistry.GetOrCreate(connectionString, Options, loggerFactory);
-        HostLifetime?.Track(pipeline);
+        if (HostLifetime is not null && !HostLifetime.Track(pipeline)) return null;
         return _pipeline = pipeline;
     }
 

@@ -136,7 +136,8 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
             return false;
         }
 
-        var pipeline = extension.GetPipeline(context, command);
+        // The host stopped: no pipeline starts again, so nothing samples (issue #16).
+        if (extension.GetPipeline(context, command) is not { } pipeline) return false;
         pipeline.Watch(_inFlight!);
         _sampledBy = pipeline;
         return true;
@@ -288,15 +289,29 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
                 return;
             }
 
-            var captured = CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag, _rewrites);
+            if (extension.GetPipeline(context, command) is not { } pipeline)
+            {
+                DroppedAfterStop(extension, context);
+                return;
+            }
+
+            var captured = CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag, _rewrites, options.MaxCapturedParameterBytes);
             if (samples is not null) captured = captured with { Samples = samples.Snapshot() };
-            var pipeline = extension.GetPipeline(context, command);
             pipeline.TryEnqueue(captured);
         }
         catch (Exception e)
         {
             ReportOnce(extension, context, e);
         }
+    }
+
+    /// <summary>The host stopped its workers: a capture is counted, and the first one says so (issue #16).</summary>
+    private static void DroppedAfterStop(QueryWatchOptionsExtension extension, DbContext? context)
+    {
+        QueryWatchMetrics.Dropped("stopped");
+        if (extension.HostLifetime?.FirstCaptureAfterStop() != true) return;
+        var factory = extension.LoggerFactory ?? context?.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        Log.CaptureAfterStop(factory.CreateLogger(Log.Category));
     }
 
     private static QueryWatchOptionsExtension? Find(DbContext? context)

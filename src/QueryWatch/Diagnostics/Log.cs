@@ -29,9 +29,9 @@ internal static partial class Log
         Message = "EXPLAIN of command {Fingerprint} failed ({SqlState}): {Reason}")]
     public static partial void ExplainFailed(ILogger logger, string fingerprint, string sqlState, string reason);
 
-    [LoggerMessage(EventId = QueryWatchEventId.ExplainUnavailable, Level = LogLevel.Warning,
-        Message = "QueryWatch cannot explain on its connection ({Reason}); retrying in {BackoffSeconds} s, captures meanwhile are dropped")]
-    public static partial void ExplainUnavailable(ILogger logger, string reason, double backoffSeconds);
+    [LoggerMessage(EventId = QueryWatchEventId.ExplainUnavailable,
+        Message = "QueryWatch cannot explain on its connection ({Reason}); it tries again in {BackoffSeconds} s, and captures older than {MaxCaptureAgeSeconds} s by then are dropped and counted")]
+    public static partial void ExplainUnavailable(ILogger logger, LogLevel level, string reason, double backoffSeconds, double maxCaptureAgeSeconds);
 
     [LoggerMessage(EventId = QueryWatchEventId.ExplainAnalyzeRefused, Level = LogLevel.Information,
         Message = "EXPLAIN ANALYZE of command {Fingerprint} was refused in a read-only transaction ({SqlState}); explained without ANALYZE")]

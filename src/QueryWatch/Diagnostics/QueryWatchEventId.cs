@@ -11,6 +11,8 @@ internal static class QueryWatchEventId
     public const int CaptureDropped = 1002;
     public const int CaptureIgnoredByTag = 1003;
     public const int InFlightNotSampled = 1010;
+    public const int CaptureAfterStop = 1004;
+    public const int CaptureOverByteBudget = 1005;
 
     // 2xxx: explain (the worker)
     public const int ExplainFailed = 2001;
@@ -32,6 +34,11 @@ internal static class QueryWatchEventId
     public const int ProbeFailed = 2033;
     public const int InFlightSamplerUnavailable = 2020;
     public const int InFlightSampled = 2021;
+    public const int ExplainRecovered = 2014;
+    public const int ExplainRefused = 2015;
+    public const int ExplainSkippedSessionLocal = 2016;
+    public const int StaleCapturesDropped = 2017;
+    public const int ExplainParametersNotKept = 2018;
 
     // 3xxx: findings
     public const int Finding = 3001;

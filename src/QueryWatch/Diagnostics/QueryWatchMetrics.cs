@@ -19,7 +19,7 @@ internal static class QueryWatchMetrics
         "querywatch.findings", "{finding}", "Plan findings logged, by rule.");
 
     private static readonly Counter<long> s_dropped = s_meter.CreateCounter<long>(
-        "querywatch.queue.dropped", "{command}", "Captured commands dropped because the explain queue was full.");
+        "querywatch.queue.dropped", "{command}", "Captured commands dropped unexplained, by reason: full (the queue), bytes (its byte budget), stale (older than MaxCaptureAge), stopped (captured after the host stopped).");
 
     private static readonly Histogram<double> s_explainDuration = s_meter.CreateHistogram<double>(
         "querywatch.explain.duration", "ms", "Time the worker spent explaining one captured command.");
@@ -62,7 +62,7 @@ internal static class QueryWatchMetrics
 
     public static void FindingLogged(string ruleId) => s_findings.Add(1, new KeyValuePair<string, object?>("rule", ruleId));
 
-    public static void Dropped() => s_dropped.Add(1);
+    public static void Dropped(string reason = "full") => s_dropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 
     public static void ExplainDuration(TimeSpan elapsed) => s_explainDuration.Record(elapsed.TotalMilliseconds);
 

@@ -49,6 +49,12 @@ internal sealed class BetProbeRunner(NpgsqlDataSource dataSource, TimeSpan timeo
                 if (probe is null) return ProbeOutcome.Refused(refusal);
                 var parameters = ProbeBuilder.BindParameters(statement, captured, probe.ParameterCount);
                 if (parameters is null) return ProbeOutcome.Refused(ProbeRefusal.Parameter);
+                foreach (var parameter in parameters)
+                {
+                    // A stream the application's command consumed would bind as empty: no measured figure is better than a wrong one.
+                    if (!CommandCapture.CanRebind(parameter)) return ProbeOutcome.Refused(ProbeRefusal.Parameter);
+                }
+
                 if (await AnyVolatileOperatorAsync(connection, transaction, probe.Operators, ct).ConfigureAwait(false))
                     return ProbeOutcome.Refused(ProbeRefusal.VolatileOperator);
 

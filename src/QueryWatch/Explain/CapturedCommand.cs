@@ -30,4 +30,10 @@ internal sealed record CapturedCommand(
 
     /// <summary>The run as the rules weigh it: its duration, whether it finished, and its samples.</summary>
     public ObservedRun Observed => new(Duration, Outcome is CommandOutcome.Slow or CommandOutcome.Failed, Samples);
+
+    /// <summary>
+    /// What this capture holds while queued, in bytes (SQL text and kept parameter values), counted
+    /// against <see cref="QueryWatchOptions.MaxQueuedBytes"/>; set by <see cref="CommandCapture.Snapshot"/>.
+    /// </summary>
+    public long RetainedBytes { get; init; }
 }

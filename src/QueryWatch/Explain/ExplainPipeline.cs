@@ -20,6 +20,8 @@ internal sealed class ExplainPipeline : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly int _capacity;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly QueueByteBudget _bytes;
+    private long _lastBytesLogTicks;
     private Task? _running;
     private long _dropped;
     private long _lastDropLogTicks;
@@ -31,6 +33,7 @@ internal sealed class ExplainPipeline : IAsyncDisposable
         Options = options.Clone();
         _logger = loggerFactory.CreateLogger(Log.Category);
         _capacity = Options.QueueCapacity;
+        _bytes = new QueueByteBudget(Options.MaxQueuedBytes);
         _queue = Channel.CreateBounded<CapturedCommand>(
             new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             OnDropped);
@@ -42,7 +45,8 @@ internal sealed class ExplainPipeline : IAsyncDisposable
             Options,
             _logger,
             analyzer ?? new RuleEnginePlanAnalyzer(Options.Rules),
-            cooldown ?? new InMemoryExplainCooldown(Options.ExplainCooldown));
+            cooldown ?? new InMemoryExplainCooldown(Options.ExplainCooldown),
+            _bytes);
         // The application's server, never ExplainConnectionString: a replica's pg_stat_activity does
         // not show the primary's backends. Nothing connects until a command runs past the threshold.
         if (Options.InFlightSampleInterval > TimeSpan.Zero)
@@ -61,17 +65,51 @@ internal sealed class ExplainPipeline : IAsyncDisposable
     /// <summary>True once <see cref="StopAsync"/> ran: a later capture needs a new pipeline from the registry.</summary>
     public bool IsStopped => _stopping.IsCancellationRequested;
 
-    /// <summary>Captures dropped because the queue was full.</summary>
+    /// <summary>Captures dropped because the queue was full, over its byte budget, or came after stop.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Bytes the queued captures hold now (<see cref="CapturedCommand.RetainedBytes"/>); at most <see cref="QueryWatchOptions.MaxQueuedBytes"/>.</summary>
+    public long QueuedBytes => _bytes.Queued;
 
     /// <summary>Captured commands the worker has finished with (explained, skipped or failed).</summary>
     public long Handled => _worker.Handled;
 
-    /// <summary>Queues <paramref name="command"/> without waiting; false once stopped.</summary>
+    /// <summary>Queues <paramref name="command"/> without waiting; false (dropped and counted) once stopped or over the byte budget.</summary>
     public bool TryEnqueue(CapturedCommand command)
     {
+        // A stopped pipeline's worker and data source are gone: never start them again (issue #16).
+        if (IsStopped)
+        {
+            Drop("stopped");
+            return false;
+        }
+
+        if (!_bytes.TryReserve(command.RetainedBytes))
+        {
+            Drop("bytes");
+            if (Throttle(ref _lastBytesLogTicks)) Log.CaptureOverByteBudget(_logger, _bytes.Queued, _bytes.MaxBytes);
+            return false;
+        }
+
         if (Volatile.Read(ref _started) == 0) Start();
-        return _queue.Writer.TryWrite(command);
+        if (_queue.Writer.TryWrite(command)) return true;
+        _bytes.Release(command.RetainedBytes);
+        Drop("stopped");
+        return false;
+    }
+
+    private void Drop(string reason)
+    {
+        Interlocked.Increment(ref _dropped);
+        QueryWatchMetrics.Dropped(reason);
+    }
+
+    private static bool Throttle(ref long lastTicks)
+    {
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref lastTicks);
+        return (last == 0 || now - last >= (long)s_dropLogInterval.TotalMilliseconds)
+            && Interlocked.CompareExchange(ref lastTicks, now, last) == last;
     }
 
     private void Start()
@@ -86,15 +124,9 @@ internal sealed class ExplainPipeline : IAsyncDisposable
 
     private void OnDropped(CapturedCommand command)
     {
-        Interlocked.Increment(ref _dropped);
-        QueryWatchMetrics.Dropped();
-        var now = Environment.TickCount64;
-        var last = Interlocked.Read(ref _lastDropLogTicks);
-        if ((last == 0 || now - last >= (long)s_dropLogInterval.TotalMilliseconds)
-            && Interlocked.CompareExchange(ref _lastDropLogTicks, now, last) == last)
-        {
-            Log.CaptureDropped(_logger, _capacity);
-        }
+        _bytes.Release(command.RetainedBytes);
+        Drop("full");
+        if (Throttle(ref _lastDropLogTicks)) Log.CaptureDropped(_logger, _capacity);
     }
 
     /// <summary>Stops the worker; what is still queued is discarded.</summary>

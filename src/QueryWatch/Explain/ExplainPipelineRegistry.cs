@@ -12,6 +12,10 @@ internal static class ExplainPipelineRegistry
 {
     private static readonly ConcurrentDictionary<string, Lazy<ExplainPipeline>> s_pipelines = new(StringComparer.Ordinal);
     private static int s_exitHooked;
+    private static int s_processExiting;
+
+    /// <summary>True once the process began exiting: its pipelines are stopping, and none may start again (issue #16).</summary>
+    public static bool ProcessExiting => Volatile.Read(ref s_processExiting) != 0;
 
     /// <summary>The pipeline for <paramref name="connectionString"/>; the first caller's options and logger factory build it.</summary>
     public static ExplainPipeline GetOrCreate(string connectionString, QueryWatchOptions options, ILoggerFactory loggerFactory)
@@ -64,6 +68,7 @@ internal static class ExplainPipelineRegistry
         // Without a host nothing else stops the worker; ProcessExit handlers get a few seconds at most.
         AppDomain.CurrentDomain.ProcessExit += static (_, _) =>
         {
+            Volatile.Write(ref s_processExiting, 1);
             try
             {
                 StopAllAsync().Wait(TimeSpan.FromSeconds(2));

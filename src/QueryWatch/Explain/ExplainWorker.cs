@@ -11,7 +11,9 @@ namespace QueryWatch.Explain;
 /// <summary>
 /// The background loop: one captured command at a time, per-fingerprint cooldown, a per-minute
 /// limit, one EXPLAIN per statement, rules, report. Nothing it does can reach the application:
-/// every failure is logged, counted and, when the server is unreachable, backed off.
+/// every failure is logged, counted and, when the server is unreachable or refuses, backed off.
+/// The back-off delays only the next attempt that would reach the server; a capture older than
+/// <see cref="QueryWatchOptions.MaxCaptureAge"/> by then is dropped and counted (issue #16).
 /// </summary>
 internal sealed class ExplainWorker(
     ChannelReader<CapturedCommand> queue,
@@ -19,10 +21,10 @@ internal sealed class ExplainWorker(
     QueryWatchOptions options,
     ILogger logger,
     IPlanAnalyzer analyzer,
-    IExplainCooldown cooldown) : IAsyncDisposable
+    IExplainCooldown cooldown,
+    QueueByteBudget? bytes = null) : IAsyncDisposable
 {
     private static readonly TimeSpan s_firstBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan s_maxBackoff = TimeSpan.FromMinutes(5);
 
     private readonly StatementExplainer _explainer = new(dataSource, options.ExplainStatementTimeout, logger);
     private readonly PlanAdvice _advice = new(dataSource, logger);
@@ -31,7 +33,13 @@ internal sealed class ExplainWorker(
     private readonly FindingReporter _reporter = new(logger, options.LogParameterValues);
     private readonly CostTimeCalibration _calibration = new();
     private RewriteVerifier? _rewrites;
+    private readonly ServerFaults _faults = new(dataSource);
     private TimeSpan _backoff = TimeSpan.Zero;
+    private long _retryAt;
+    private long _outageStarted;
+    private int _failedAttempts;
+    private bool _unavailableThisCommand;
+    private long _staleDropped;
     private long _handled;
 
     public long Handled => Interlocked.Read(ref _handled);
@@ -44,6 +52,7 @@ internal sealed class ExplainWorker(
             {
                 while (queue.TryRead(out var command))
                 {
+                    bytes?.Release(command.RetainedBytes);
                     try
                     {
                         await HandleAsync(command, ct).ConfigureAwait(false);
@@ -60,9 +69,9 @@ internal sealed class ExplainWorker(
                     {
                         Interlocked.Increment(ref _handled);
                     }
-
-                    if (_backoff > TimeSpan.Zero) await Task.Delay(_backoff, ct).ConfigureAwait(false);
                 }
+
+                ReportStaleDropped();
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -73,6 +82,8 @@ internal sealed class ExplainWorker(
     private async Task HandleAsync(CapturedCommand command, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
+        if (DropIfStale(command, now)) return;
+        ReportStaleDropped();
         var whole = SqlFingerprint.ComputeId(command.Sql);
         if (!_rateLimiter.HasCapacity(now))
         {
@@ -87,7 +98,16 @@ internal sealed class ExplainWorker(
             return;
         }
 
-        _rateLimiter.TryAcquire(now);
+        // Only an attempt that reaches the server waits out the back-off; rate-limited and cooling
+        // captures above cost nothing and never waited (issue #16: they used to sleep it each).
+        if (!await WaitForRetryAsync(ct).ConfigureAwait(false) || DropIfStale(command, DateTimeOffset.UtcNow))
+        {
+            cooldown.Release(whole, now);
+            return;
+        }
+
+        _unavailableThisCommand = false;
+        _rateLimiter.TryAcquire(DateTimeOffset.UtcNow);
         var started = Stopwatch.GetTimestamp();
         using var activity = StartActivity(command);
         var statements = SqlStatementSplitter.Split(command.Sql);
@@ -105,6 +125,7 @@ internal sealed class ExplainWorker(
             }
 
             var plan = await ExplainStatementAsync(command, statement, fingerprint, ct).ConfigureAwait(false);
+            if (_unavailableThisCommand) break;
             if (plan is null) continue;
             var statistics = await _advice.ReadStatisticsAsync(plan.Value.Plan, fingerprint, ct).ConfigureAwait(false);
             if (plan.Value.Analyzed) _calibration.Learn(plan.Value.Plan);
@@ -132,6 +153,59 @@ internal sealed class ExplainWorker(
         }
 
         QueryWatchMetrics.ExplainDuration(Stopwatch.GetElapsedTime(started));
+        // A failure to reach the server says nothing about the statement: its shape may try again
+        // with the next capture instead of waiting out the whole cooldown (issue #16).
+        if (_unavailableThisCommand) cooldown.Release(whole, now);
+        else if (_backoff == TimeSpan.Zero) ReportRecovered();
+    }
+
+    /// <summary>Waits until the back-off after a failed attempt has passed; false when stopping.</summary>
+    private async Task<bool> WaitForRetryAsync(CancellationToken ct)
+    {
+        var wait = _retryAt - Environment.TickCount64;
+        if (wait <= 0) return true;
+        await Task.Delay(TimeSpan.FromMilliseconds(wait), ct).ConfigureAwait(false);
+        return !ct.IsCancellationRequested;
+    }
+
+    /// <summary>
+    /// True when <paramref name="command"/> waited longer than MaxCaptureAge: it is counted, not explained.
+    /// Never less than two back-offs: a capture made just after recovery, while the worker still sat out
+    /// its last back-off, must not be dropped for that wait.
+    /// </summary>
+    private bool DropIfStale(CapturedCommand command, DateTimeOffset now)
+    {
+        var maxAge = options.MaxCaptureAge;
+        if (options.MaxBackoff * 2 > maxAge) maxAge = options.MaxBackoff * 2;
+        if (now - command.CapturedAt <= maxAge) return false;
+        _staleDropped++;
+        QueryWatchMetrics.Dropped("stale");
+        return true;
+    }
+
+    /// <summary>One event for a run of stale captures, not one per capture.</summary>
+    private void ReportStaleDropped()
+    {
+        if (_staleDropped == 0) return;
+        Log.StaleCapturesDropped(logger, _staleDropped, options.MaxCaptureAge.TotalSeconds);
+        _staleDropped = 0;
+    }
+
+    /// <summary>The next attempt that reaches the server waits; doubles per failure up to MaxBackoff.</summary>
+    private void BackOff()
+    {
+        var cap = options.MaxBackoff > TimeSpan.Zero ? options.MaxBackoff : s_firstBackoff;
+        _backoff = _backoff == TimeSpan.Zero ? s_firstBackoff : TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, cap.Ticks));
+        if (_backoff > cap) _backoff = cap;
+        _retryAt = Environment.TickCount64 + (long)_backoff.TotalMilliseconds;
+    }
+
+    private void ReportRecovered()
+    {
+        if (_failedAttempts == 0) return;
+        Log.ExplainRecovered(logger, Math.Round((Environment.TickCount64 - _outageStarted) / 1000.0, 1), _failedAttempts);
+        _failedAttempts = 0;
+        _retryAt = 0;
     }
 
     private async Task<(Plan Plan, bool Analyzed)?> ExplainStatementAsync(CapturedCommand command, SqlStatement statement, SqlFingerprint fingerprint, CancellationToken ct)
@@ -167,9 +241,50 @@ internal sealed class ExplainWorker(
         }
         catch (Exception e) when (IsUnavailable(e))
         {
-            _backoff = _backoff == TimeSpan.Zero ? s_firstBackoff : TimeSpan.FromTicks(Math.Min(_backoff.Ticks * 2, s_maxBackoff.Ticks));
+            // The first failure of an outage warns; the retries after it are debug, and recovery is one event.
+            var level = _failedAttempts == 0 ? LogLevel.Warning : LogLevel.Debug;
+            if (_failedAttempts++ == 0) _outageStarted = Environment.TickCount64;
+            BackOff();
+            _unavailableThisCommand = true;
             QueryWatchMetrics.Explained("unavailable");
-            Log.ExplainUnavailable(logger, Describe(e), _backoff.TotalSeconds);
+            Log.ExplainUnavailable(logger, level, Describe(e), _backoff.TotalSeconds, options.MaxCaptureAge.TotalSeconds);
+            return null;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InsufficientPrivilege)
+        {
+            // A refusal is the server's answer, not an outage: the shape keeps its cooldown (it would be
+            // refused again), the worker backs off, and each missing grant is named once (issue #16).
+            BackOff();
+            QueryWatchMetrics.Explained("refused");
+            var refusal = await _faults.DescribeRefusalAsync(e, statement.Kind, ct).ConfigureAwait(false);
+            Log.ExplainRefused(logger, refusal.FirstTime ? LogLevel.Warning : LogLevel.Debug, fingerprint.IdHex, e.SqlState,
+                refusal.Role, refusal.ObjectKind, refusal.ObjectName, refusal.Grant, _backoff.TotalSeconds);
+            return null;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UndefinedTable)
+        {
+            if (await _faults.IsSessionLocalAsync(statement.Text, e, ct).ConfigureAwait(false))
+            {
+                // The application's temporary table lives in its own session; the worker's cannot see it.
+                QueryWatchMetrics.Explained("session_local");
+                Log.ExplainSkippedSessionLocal(logger, fingerprint.IdHex, e.SqlState);
+                return null;
+            }
+
+            QueryWatchMetrics.Explained("failed");
+            Log.ExplainFailed(logger, fingerprint.IdHex, e.SqlState, Describe(e));
+            return null;
+        }
+        catch (ParameterNotKeptException)
+        {
+            QueryWatchMetrics.Explained("parameters_not_kept");
+            var omitted = 0;
+            foreach (var parameter in command.Parameters)
+            {
+                if (CommandCapture.IsSent(parameter) && !CommandCapture.CanRebind(parameter)) omitted++;
+            }
+
+            Log.ExplainParametersNotKept(logger, fingerprint.IdHex, omitted);
             return null;
         }
         catch (Exception e)

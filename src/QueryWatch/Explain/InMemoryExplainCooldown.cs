@@ -16,6 +16,10 @@ internal sealed class InMemoryExplainCooldown(TimeSpan period, int maxEntries = 
         return true;
     }
 
+    public void Release(ulong fingerprint, DateTimeOffset entered)
+        // Only the entry this attempt made: another capture's later entry stays.
+        => _lastExplained.TryRemove(new KeyValuePair<ulong, DateTimeOffset>(fingerprint, entered));
+
     private void Prune(DateTimeOffset now)
     {
         foreach (var (key, last) in _lastExplained)

@@ -38,6 +38,17 @@ internal sealed class PlanAdvice(NpgsqlDataSource dataSource, ILogger logger)
     public async Task<IReadOnlyList<Finding>> VerifyIndexesAsync(IReadOnlyList<Finding> findings, SqlStatement statement,
         IReadOnlyList<CapturedParameter> parameters, SqlFingerprint fingerprint, CancellationToken ct)
     {
+        // A consumed stream would bind as an empty value and verify the index for a different query:
+        // such a command keeps its suggestions unverified, as it is explained only as a generic plan.
+        foreach (var parameter in parameters)
+        {
+            if (CommandCapture.IsSent(parameter) && !CommandCapture.CanRebind(parameter))
+            {
+                return await IndexAdviceVerification.ApplyAsync(findings,
+                    (_, _) => Task.FromResult(IndexVerification.NotVerified("a parameter value the command consumed cannot be sent again")), ct).ConfigureAwait(false);
+            }
+        }
+
         try
         {
             return await IndexAdviceVerification.ApplyAsync(findings,

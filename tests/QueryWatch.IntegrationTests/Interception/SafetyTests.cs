@@ -52,8 +52,8 @@ public sealed class SafetyTests(PostgresFixture postgres)
         await using var context = db.NewContext();
         Assert.Equal(100, await context.Items.CountAsync(Ct));
 
-        var failed = await db.WaitForAsync(QueryWatchEventId.ExplainFailed);
-        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, failed.GetStructuredStateValue("SqlState"));
+        var refused = await db.WaitForAsync(QueryWatchEventId.ExplainRefused);
+        Assert.Equal(PostgresErrorCodes.InsufficientPrivilege, refused.GetStructuredStateValue("SqlState"));
     }
 
     [Fact]
