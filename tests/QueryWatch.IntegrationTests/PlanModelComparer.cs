@@ -100,7 +100,11 @@ internal sealed class PlanModelComparer
                 // 5 or 10 depending on whether the leader got any input (seen under load: text 10, json 5).
                 if (!parallel && j.NodeType is not ("Gather" or "Gather Merge")) Eq("Actual Rows", t.ActualRows, j.ActualRows);
                 else Present("Actual Rows", t.ActualRows, j.ActualRows);
-                Eq("Actual Loops", t.ActualLoops, j.ActualLoops);
+                // Under a Gather, loops count the processes that ran the node, which is scheduling too: a
+                // worker that attaches after a Parallel Hash was built skips its scan (PostgreSQL 18 under
+                // the full suite's load: text 1, json 2 on the Parallel Seq Scan below a Parallel Hash).
+                if (!parallel) Eq("Actual Loops", t.ActualLoops, j.ActualLoops);
+                else Present("Actual Loops", t.ActualLoops, j.ActualLoops);
             }
 
             Eq("Filter", t.Filter, j.Filter);
