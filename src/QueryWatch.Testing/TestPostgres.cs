@@ -62,6 +62,8 @@ public sealed class TestPostgres : IAsyncDisposable, IDisposable
     public static async Task<TestPostgres> StartAsync(TestPostgresOptions? options = null, CancellationToken ct = default)
     {
         options ??= new TestPostgresOptions();
+        // Before any context of the test run exists: EF caches "nobody listens" per context for a second.
+        EfCommandListener.Listen();
         if (options.ExternalConnectionString is { } external)
             return await ConnectExternalAsync(external, options.Timeout, ct).ConfigureAwait(false);
 

@@ -63,7 +63,7 @@ internal static class AnalyzeSafety
     /// The functions (or operators, casts, types) of <paramref name="planJson"/> that may act outside
     /// the transaction, or that could not be resolved; empty when ANALYZE is safe.
     /// </summary>
-    public static async Task<IReadOnlyList<string>> FindUnsafeCallsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string planJson, CancellationToken ct)
+    public static async Task<IReadOnlyList<string>> FindUnsafeCallsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string planJson, CancellationToken ct)
     {
         var calls = PlanCalls.Collect(planJson);
         var schemas = new string[calls.Functions.Count];

@@ -15,6 +15,8 @@ internal sealed class QW003CorrelatedSubplanPerRow : IPlanRule
     {
         // actual loops, or the estimated rows of the node that runs it
         ["minLoops"] = 1_000,
+        // the same for an EXISTS OR-ed with another condition (the test-suite API judges this shape at any size)
+        ["minLoopsOrExists"] = 1_000,
     };
 
     public void Inspect(RuleContext context, PlanNode node)
@@ -26,13 +28,12 @@ internal sealed class QW003CorrelatedSubplanPerRow : IPlanRule
         if (references.Any(r => r.Contains("hashed " + name, StringComparison.Ordinal))) return;
         if (references.Any(r => r.Contains("NOT (" + name, StringComparison.Ordinal))) return;
 
-        var loops = context.HasActuals ? node.ActualLoops ?? 0 : Math.Max(node.EstimatedExecutions, 1);
-        if (loops < context.Threshold("minLoops")) return;
-
         var orExists = context.Sql.OrExists || references.Any(r =>
             r.Contains("OR (" + name, StringComparison.Ordinal) || r.Contains("OR (alternatives: " + name, StringComparison.Ordinal)
             || r.Contains("OR (EXISTS(" + name, StringComparison.Ordinal) || r.Contains(name + ") OR ", StringComparison.Ordinal)
             || r.Contains(name + ")) OR ", StringComparison.Ordinal));
+        var loops = context.HasActuals ? node.ActualLoops ?? 0 : Math.Max(node.EstimatedExecutions, 1);
+        if (loops < context.Threshold(orExists ? "minLoopsOrExists" : "minLoops")) return;
         var scan = NodeFacts.FirstScan(node);
         var inner = NodeFacts.Table(scan) ?? "the subquery";
         var correlation = scan?.IndexCond ?? scan?.RecheckCond ?? scan?.Filter;

@@ -26,8 +26,9 @@ internal sealed class QW007RowMisestimate : IPlanRule
         var actual = NodeFacts.Rows(node);
         var estimated = (node.PlanRows ?? 0) * NodeFacts.Loops(node);
         if (factor < context.Threshold("minFactor") || Math.Max(actual, estimated) < context.Threshold("minRows")) return;
-        // What the wrong count cost: only an underestimate hurts these consumers.
-        if (actual <= estimated) return;
+        // What the wrong count cost: only an underestimate hurts these consumers. (This also keeps quiet on
+        // nodes that were cut short — never executed, or stopped by an empty join side: they return fewer rows.)
+        if (actual <= estimated || CutShort.ByEmptyJoinSide(node)) return;
         string consequence;
         if (consumer.NodeType == "Nested Loop" && NodeFacts.Outer(consumer) == node)
             consequence = $"{PlanPath.ShortName(consumer)} above it was chosen for about {RuleText.Count(estimated)} loops of its inner side and ran {RuleText.Count(actual)}";

@@ -36,7 +36,7 @@ internal sealed partial class QW016IoHeavyNode : IPlanRule
         read = Math.Max(read, 0);
         ioMs = Math.Max(ioMs, 0);
         if (read < context.Threshold("minBlocksRead")) return;
-        var rows = NodeFacts.Rows(node);
+        var rows = ModifyTableRows(node);
         var execution = context.Plan.ExecutionTimeMs ?? node.InclusiveTimeMs ?? 0;
         var manyBlocksPerRow = read >= context.Threshold("minBlocksPerRow") * Math.Max(rows, 1);
         var ioDominates = ioMs >= context.Threshold("minIoTimeMs") && execution > 0 && ioMs / execution >= context.Threshold("minIoTimeShare");
@@ -50,5 +50,15 @@ internal sealed partial class QW016IoHeavyNode : IPlanRule
             $"{PlanPath.ShortName(node)} read {RuleText.Count(read)} blocks ({RuleText.Kb(read * 8)}) from outside shared_buffers to return {RuleText.Count(rows)} rows{timing}.",
             fix,
             [Fact("blocksRead", read), Fact("rowsReturned", rows), Fact("ioReadTimeMs", ioMs), Fact("executionTimeMs", execution)]);
+    }
+
+    // A DELETE/UPDATE/INSERT/MERGE without RETURNING returns no row whatever it did: its reads (TOAST
+    // chunks, index entries) are weighed against the rows it processed, which its input returned.
+    private static double ModifyTableRows(PlanNode node)
+    {
+        var rows = NodeFacts.Rows(node);
+        if (node.NodeType != "ModifyTable") return rows;
+        foreach (var input in NodeFacts.Inputs(node)) rows = Math.Max(rows, NodeFacts.Rows(input));
+        return rows;
     }
 }

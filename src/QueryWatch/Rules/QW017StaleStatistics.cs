@@ -27,6 +27,8 @@ internal sealed class QW017StaleStatistics : IPlanRule
     public void Inspect(RuleContext context, PlanNode node)
     {
         if (!context.HasActuals || node.NeverExecuted || node.RelationName is null) return;
+        // A scan stopped because the other side of its join was empty read what it was allowed to, not what it would have found.
+        if (CutShort.ByEmptyJoinSide(node)) return;
         if (node.NodeType is not ("Seq Scan" or "Index Scan" or "Index Only Scan" or "Bitmap Heap Scan")) return;
         if (node.EstimateErrorFactor is not { } factor || factor < context.Threshold("minFactor")) return;
         var actual = node.ActualRows ?? 0;

@@ -35,6 +35,7 @@ internal static class FingerprintScanner
         var previousWord = default(SqlToken);
         var inStringRun = false;
         var position = 0;
+        var rewrites = default(Rewrites);
         while (SqlFastScanner.TryReadSignificant(sql, ref position, out var token))
         {
             var text = token.Text(sql);
@@ -67,6 +68,9 @@ internal static class FingerprintScanner
                         hash.AppendConstant();
                         previous = Previous.Operand;
                     }
+                    else if (text.Length is 2 or 4 or 6 && TryRewriteWord(ref hash, ref rewrites, token, sql, ref position, ref previous, ref previousWord))
+                    {
+                    }
                     else
                     {
                         hash.Append(FingerprintTag.Word, text, foldAsciiUpperCase: true);
@@ -76,8 +80,18 @@ internal static class FingerprintScanner
 
                     break;
                 case SqlTokenKind.QuotedIdentifier:
-                    hash.Append(FingerprintTag.QuotedIdentifier, text);
-                    previous = Previous.Operand;
+                    if (SqlCanonical.IsPlainQuotedIdentifier(text, out var word))
+                    {
+                        hash.Append(FingerprintTag.Word, word, foldAsciiUpperCase: true);
+                        previous = Previous.Word;
+                        previousWord = token;
+                    }
+                    else
+                    {
+                        hash.Append(FingerprintTag.QuotedIdentifier, text);
+                        previous = Previous.Operand;
+                    }
+
                     break;
                 case SqlTokenKind.Operator:
                     var unary = text is "-" && previous switch
@@ -102,8 +116,13 @@ internal static class FingerprintScanner
                     hash.Append(FingerprintTag.Cast, text);
                     previous = Previous.Operand;
                     break;
+                case SqlTokenKind.Punctuation when text[0] == ')' && rewrites.Casts.IsCast(rewrites.Depth):
+                    // The parenthesis closing a CAST( is not part of x::t.
+                    rewrites.Casts.Pop(rewrites.Depth);
+                    rewrites.Depth--;
+                    break;
                 case SqlTokenKind.Punctuation:
-                    previous = AppendPunctuation(ref hash, text[0], previous, previousWord.Text(sql), sql, ref position);
+                    previous = AppendPunctuation(ref hash, ref rewrites, text[0], previous, previousWord.Text(sql), sql, ref position);
                     break;
                 default:
                     hash.Append(FingerprintTag.Other, text);
@@ -115,9 +134,55 @@ internal static class FingerprintScanner
         return hash.Finish();
     }
 
+    // SqlNormalizer.TryRewriteWord, token for token: CAST( x AS t ) as x::t, OFFSET c LIMIT c as LIMIT c OFFSET c.
+    private static bool TryRewriteWord(
+        ref Accumulator hash, ref Rewrites rewrites, SqlToken token, ReadOnlySpan<char> sql, ref int position, ref Previous previous, ref SqlToken previousWord)
+    {
+        var text = token.Text(sql);
+        switch (text.Length)
+        {
+            case 2 when rewrites.Casts.IsCast(rewrites.Depth) && SqlKeywords.Is(text, "AS"):
+                if (rewrites.Casts.Wraps(rewrites.Depth))
+                {
+                    hash.AppendPunctuation(')');
+                }
+
+                hash.Append(FingerprintTag.Cast, "::");
+                previous = Previous.Operand;
+                return true;
+            case 4 when SqlCanonical.CastFrames.CanOpen(rewrites.Depth + 1) && SqlKeywords.Is(text, "CAST")
+                && SqlCanonical.TryReadCastHead(sql[position..], out var open, out var wrap):
+                position += open;
+                rewrites.Depth++;
+                rewrites.Casts.Push(rewrites.Depth, wrap);
+                if (wrap)
+                {
+                    hash.AppendPunctuation('(');
+                    previous = Previous.ExpectsOperand;
+                }
+
+                return true;
+            case 6 when SqlKeywords.Is(text, "OFFSET") && SqlCanonical.TryReadOffsetThenLimit(sql[position..], out var end):
+                // The LIMIT word is the first word after the OFFSET's value.
+                var rest = SqlLexer.Scan(sql[position..], classifyKeywords: false);
+                rest.MoveNextSignificant();
+                rest.MoveNextSignificant();
+                hash.Append(FingerprintTag.Word, rest.Current.Text(sql[position..]), foldAsciiUpperCase: true);
+                hash.AppendConstant();
+                hash.Append(FingerprintTag.Word, text, foldAsciiUpperCase: true);
+                hash.AppendConstant();
+                position += end;
+                previous = Previous.Operand;
+                previousWord = token;
+                return true;
+            default:
+                return false;
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Previous AppendPunctuation(
-        ref Accumulator hash, char c, Previous previous, ReadOnlySpan<char> previousWord, ReadOnlySpan<char> sql, ref int position)
+        ref Accumulator hash, ref Rewrites rewrites, char c, Previous previous, ReadOnlySpan<char> previousWord, ReadOnlySpan<char> sql, ref int position)
     {
         switch (c)
         {
@@ -136,8 +201,31 @@ internal static class FingerprintScanner
                     return Previous.Operand;
                 }
 
+                if (c == '(')
+                {
+                    rewrites.Depth++;
+                    if (!opensList && previous == Previous.Word && previousWord.Length == 6 && SqlKeywords.Is(previousWord, "VALUES")
+                        && SqlCanonical.TryReadConstantRows(sql[position..], out var firstRowEnd, out var rowsEnd))
+                    {
+                        // The first row stays as written; the rows after it become one list marker.
+                        rewrites.CollapseAt = position + firstRowEnd;
+                        rewrites.CollapseTo = position + rowsEnd;
+                    }
+                }
+
                 return Previous.ExpectsOperand;
+            case ')' when position == rewrites.CollapseAt:
+                rewrites.Depth--;
+                hash.AppendPunctuation(')');
+                hash.AppendPunctuation(',');
+                hash.AppendPunctuation('(');
+                hash.Append(FingerprintTag.List, default);
+                hash.AppendPunctuation(')');
+                position = rewrites.CollapseTo;
+                rewrites.CollapseAt = 0;
+                return Previous.Operand;
             default:
+                rewrites.Depth -= c == ')' ? 1 : 0;
                 hash.AppendPunctuation(c);
                 return c is ',' or ':' ? Previous.ExpectsOperand : Previous.Operand;
         }
@@ -169,6 +257,15 @@ internal static class FingerprintScanner
 
         position += tokens.Current.End;
         return true;
+    }
+
+    /// <summary>State of the rewrites of <see cref="SqlCanonical"/>: open CASTs, parenthesis depth, a VALUES list to collapse.</summary>
+    private struct Rewrites
+    {
+        public SqlCanonical.CastFrames Casts;
+        public int Depth;
+        public int CollapseAt;
+        public int CollapseTo;
     }
 
     /// <summary>The hash state in locals the JIT can keep in registers, plus the deferred semicolon.</summary>

@@ -11,7 +11,10 @@ namespace QueryWatch.Sql;
 /// constants in <c>IN (...)</c> or <c>ARRAY[...]</c>, any length, becomes <c>$n /*, ... */</c>;
 /// comments go; unquoted words fold (keywords upper, identifiers lower, ASCII only as PostgreSQL
 /// does); spacing is rebuilt from the tokens, so the original whitespace never matters; trailing
-/// semicolons go. The hash sees token kinds and folded text, never numbers, spaces or letter
+/// semicolons go. Spellings of one statement read as one (<see cref="SqlCanonical"/>):
+/// <c>CAST(x AS t)</c> as <c>x::t</c>, a quoted identifier that needs no quotes as the bare
+/// word, <c>VALUES</c> rows of constants after the first as one list marker, <c>OFFSET c LIMIT c</c>
+/// as <c>LIMIT c OFFSET c</c>. The hash sees token kinds and folded text, never numbers, spaces or letter
 /// case of words, so <c>ComputeId(Compute(x).Normalized) == Compute(x).Id</c>.
 /// </summary>
 internal ref struct SqlNormalizer
@@ -28,6 +31,10 @@ internal ref struct SqlNormalizer
     private SqlToken _previousWord;
     private int _markers;
     private bool _pendingSemicolon;
+    private SqlCanonical.CastFrames _casts;
+    private int _depth;
+    private int _collapseAt;
+    private int _collapseTo;
 
     /// <summary>Prepares to normalize <paramref name="sql"/>; text is written only when <paramref name="writeText"/>.</summary>
     public SqlNormalizer(ReadOnlySpan<char> sql, bool writeText)
@@ -68,7 +75,14 @@ internal ref struct SqlNormalizer
                     EmitConstant();
                     break;
                 case SqlTokenKind.Identifier or SqlTokenKind.Keyword:
-                    EmitWord(token);
+                    if (!TryRewriteWord(token, text))
+                    {
+                        EmitWord(token);
+                    }
+
+                    break;
+                case SqlTokenKind.QuotedIdentifier when SqlCanonical.IsPlainQuotedIdentifier(text, out var word):
+                    EmitWord(token, word);
                     break;
                 case SqlTokenKind.QuotedIdentifier:
                     Emit(Emitted.QuotedIdentifier, FingerprintTag.QuotedIdentifier, text);
@@ -83,8 +97,13 @@ internal ref struct SqlNormalizer
                 case SqlTokenKind.Cast:
                     Emit(Emitted.Cast, FingerprintTag.Cast, text);
                     break;
+                case SqlTokenKind.Punctuation when text[0] == ')' && _casts.IsCast(_depth):
+                    // The parenthesis closing a CAST( is not part of x::t.
+                    _casts.Pop(_depth);
+                    _depth--;
+                    break;
                 case SqlTokenKind.Punctuation:
-                    EmitPunctuation(text[0]);
+                    EmitPunctuation(text[0], token);
                     break;
                 default:
                     Emit(Emitted.Other, FingerprintTag.Other, text);
@@ -109,7 +128,52 @@ internal ref struct SqlNormalizer
     internal static bool IsBooleanLiteral(ReadOnlySpan<char> word) =>
         (word.Length == 4 && SqlKeywords.Is(word, "TRUE")) || (word.Length == 5 && SqlKeywords.Is(word, "FALSE"));
 
-    private void EmitPunctuation(char c)
+    // CAST( x AS t ) as x::t, OFFSET c LIMIT c as LIMIT c OFFSET c: see SqlCanonical.
+    private bool TryRewriteWord(SqlToken token, ReadOnlySpan<char> text)
+    {
+        switch (text.Length)
+        {
+            case 2 when _casts.IsCast(_depth) && SqlKeywords.Is(text, "AS"):
+                if (_casts.Wraps(_depth))
+                {
+                    Emit(Emitted.CloseParen, FingerprintTag.Punctuation, ")");
+                }
+
+                Emit(Emitted.Cast, FingerprintTag.Cast, "::");
+                return true;
+            case 4 when SqlCanonical.CastFrames.CanOpen(_depth + 1) && SqlKeywords.Is(text, "CAST")
+                && SqlCanonical.TryReadCastHead(_sql[token.End..], out var open, out var wrap):
+                SkipTo(token.End + open);
+                _depth++;
+                _casts.Push(_depth, wrap);
+                if (wrap)
+                {
+                    Emit(Emitted.OpenParen, FingerprintTag.Punctuation, "(");
+                }
+
+                return true;
+            case 6 when SqlKeywords.Is(text, "OFFSET") && SqlCanonical.TryReadOffsetThenLimit(_sql[token.End..], out _):
+                _tokens.MoveNextSignificant();
+                _tokens.MoveNextSignificant();
+                EmitWord(_tokens.Current);
+                _tokens.MoveNextSignificant();
+                EmitConstant();
+                EmitWord(token);
+                EmitConstant();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void SkipTo(int end)
+    {
+        while (_tokens.Current.End < end && _tokens.MoveNext())
+        {
+        }
+    }
+
+    private void EmitPunctuation(char c, SqlToken token)
     {
         switch (c)
         {
@@ -118,18 +182,37 @@ internal ref struct SqlNormalizer
                 _pendingSemicolon = _previous != Emitted.None;
                 return;
             case '(' or '[':
-                var opensList = _previous == Emitted.Keyword || _previous == Emitted.Identifier
-                    ? SqlKeywords.Is(_previousWord.Text(_sql), c == '(' ? "IN" : "ARRAY")
-                    : false;
+                var afterWord = _previous == Emitted.Keyword || _previous == Emitted.Identifier;
+                var opensList = afterWord && SqlKeywords.Is(_previousWord.Text(_sql), c == '(' ? "IN" : "ARRAY");
+                var opensRows = c == '(' && afterWord && !opensList && SqlKeywords.Is(_previousWord.Text(_sql), "VALUES");
                 Emit(c == '(' ? Emitted.OpenParen : Emitted.OpenBracket, FingerprintTag.Punctuation, [c]);
+                _depth += c == '(' ? 1 : 0;
                 if (opensList && SqlConstantList.TrySkip(ref _tokens, c == '(' ? ')' : ']'))
                 {
                     Emit(Emitted.List, FingerprintTag.List, ListMarkerSuffix);
                     Emit(c == '(' ? Emitted.CloseParen : Emitted.CloseBracket, FingerprintTag.Punctuation, c == '(' ? ")" : "]");
+                    _depth -= c == '(' ? 1 : 0;
+                }
+                else if (opensRows && SqlCanonical.TryReadConstantRows(_sql[token.End..], out var firstRowEnd, out var rowsEnd))
+                {
+                    // The first row stays as written; the rows after it become one list marker.
+                    _collapseAt = token.End + firstRowEnd;
+                    _collapseTo = token.End + rowsEnd;
                 }
 
                 return;
+            case ')' when token.End == _collapseAt:
+                _depth--;
+                Emit(Emitted.CloseParen, FingerprintTag.Punctuation, ")");
+                Emit(Emitted.Comma, FingerprintTag.Punctuation, ",");
+                Emit(Emitted.OpenParen, FingerprintTag.Punctuation, "(");
+                Emit(Emitted.List, FingerprintTag.List, ListMarkerSuffix);
+                Emit(Emitted.CloseParen, FingerprintTag.Punctuation, ")");
+                SkipTo(_collapseTo);
+                _collapseAt = 0;
+                return;
             default:
+                _depth -= c == ')' ? 1 : 0;
                 var kind = c switch
                 {
                     ')' => Emitted.CloseParen,
@@ -205,12 +288,14 @@ internal ref struct SqlNormalizer
         }
     }
 
-    private void EmitWord(SqlToken token)
+    private void EmitWord(SqlToken token) => EmitWord(token, token.Text(_sql));
+
+    // A word, or the content of a quoted identifier that needs no quotes (an identifier, never a keyword).
+    private void EmitWord(SqlToken token, ReadOnlySpan<char> text)
     {
         var isKeyword = token.Kind == SqlTokenKind.Keyword;
         BeginToken(isKeyword ? Emitted.Keyword : Emitted.Identifier);
         _previousWord = token;
-        var text = token.Text(_sql);
         _hash.AppendToken((int)FingerprintTag.Word, text, foldAsciiUpperCase: true);
         if (_writeText)
         {

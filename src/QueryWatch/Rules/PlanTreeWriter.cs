@@ -1,9 +1,8 @@
 using System.Globalization;
 using System.Text;
 using QueryWatch.Plans;
-using QueryWatch.Rules;
 
-namespace QueryWatch.Cli;
+namespace QueryWatch.Rules;
 
 /// <summary>
 /// Prints a plan as an indented tree, one line per node: what it is, rows estimated against

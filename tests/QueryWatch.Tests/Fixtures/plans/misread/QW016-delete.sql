@@ -1,0 +1,1 @@
+DELETE FROM docs WHERE id <= 2000
