@@ -6,6 +6,9 @@ public sealed class TestPostgresOptions
     /// <summary>The environment variable naming an existing server to use instead of starting one.</summary>
     public const string ConnectionEnvironmentVariable = "QUERYWATCH_TEST_CONNECTION";
 
+    // Not public: DESIGN.md names the variable, not a constant for it.
+    internal const string BinDirectoryEnvironmentVariable = "QUERYWATCH_PG_BINDIR";
+
     /// <summary>
     /// Server settings written to the new cluster's <c>postgresql.conf</c>, name to value, e.g.
     /// <c>shared_preload_libraries = pg_stat_statements</c> or <c>compute_query_id = on</c>.
@@ -15,10 +18,11 @@ public sealed class TestPostgresOptions
     public IDictionary<string, string> ServerSettings { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     /// <summary>
-    /// The directory holding <c>initdb</c> and <c>pg_ctl</c>. When null they are looked for with
-    /// <c>pg_config --bindir</c>, then in the highest <c>/usr/lib/postgresql/*/bin</c>, then on PATH.
+    /// The directory holding <c>initdb</c> and <c>pg_ctl</c>. Defaults to the value of
+    /// <c>QUERYWATCH_PG_BINDIR</c>; when null they are looked for with <c>pg_config --bindir</c>,
+    /// then in the highest <c>/usr/lib/postgresql/*/bin</c>, then on PATH.
     /// </summary>
-    public string? BinDirectory { get; set; }
+    public string? BinDirectory { get; set; } = NullIfEmpty(Environment.GetEnvironmentVariable(BinDirectoryEnvironmentVariable));
 
     /// <summary>
     /// The connection string of an existing server to use instead of starting one (nothing is then

@@ -29,14 +29,13 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var options = new TestPostgresOptions();
-        // The query identifier EXPLAIN VERBOSE prints, and the one QueryWatch logs as QueryId.
-        options.ServerSettings["compute_query_id"] = "on";
-        // Test classes run in parallel on this one cluster and several force parallel plans; with the
-        // default pool of 8 a query could launch fewer workers than planned when another held them,
-        // and its TEXT and JSON captures then differed (seen once in the parity set under load).
-        options.ServerSettings["max_worker_processes"] = "64";
-        options.ServerSettings["max_parallel_workers"] = "64";
-        _server = await TestPostgres.StartAsync(options, TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+        // QUERYWATCH_PG_BINDIR may point the run at any major version; its settings depend on it.
+        int? major = null;
+        if (options.ExternalConnectionString is null)
+            major = PostgresVersions.MajorVersionOf(options.BinDirectory ?? await PostgresBinaries.LocateAsync(null, ct));
+        PostgresVersions.AddServerSettings(options, major);
+        _server = await TestPostgres.StartAsync(options, ct);
     }
 
     public async ValueTask DisposeAsync()

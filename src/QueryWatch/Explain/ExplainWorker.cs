@@ -231,6 +231,7 @@ internal sealed class ExplainWorker(
             analyze = explained.Analyzed;
             _backoff = TimeSpan.Zero;
             var plan = JsonPlanParser.Parse(json);
+            plan.ServerVersion = explained.ServerVersion;
             QueryWatchMetrics.Explained("explained");
             return (plan, analyze);
         }

@@ -26,6 +26,12 @@ internal sealed class Plan
     public List<TriggerDetail> Triggers { get; } = [];
     public BufferCounts? PlanningBuffers { get; set; }
 
+    /// <summary>
+    /// The version of the server that printed the plan, when known: set by whoever explained it on a
+    /// connection (EXPLAIN itself never prints it). Rules whose advice differs by version read it.
+    /// </summary>
+    public Version? ServerVersion { get; set; }
+
     /// <summary>Top-level properties not modelled above, by their JSON name, with their value as text.</summary>
     public Dictionary<string, string> Extra { get; } = new(StringComparer.Ordinal);
 

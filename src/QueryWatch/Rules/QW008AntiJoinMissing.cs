@@ -77,12 +77,18 @@ internal sealed partial class QW008AntiJoinMissing : IPlanRule
         {
             runs = $"it re-runs {name} over {inner} for each row";
         }
+        // PostgreSQL 19 plans NOT IN as an Anti Join itself when neither side can be NULL: on 19 a
+        // negated SubPlan still in the plan means one side may be NULL, not that the planner never could.
+        var why = context.ServerMajor >= 19
+            ? "PostgreSQL 19 plans NOT IN as an Anti Join only when neither side can be NULL, and here one side can (a nullable column, or an outer join below)"
+            : "PostgreSQL cannot plan NOT IN as an Anti Join, since NOT IN is never true when the subquery yields a NULL";
         var observed = basis == FindingBasis.Observed ? $" {char.ToUpperInvariant(PlannedWork.DurationText(context)[0])}{PlannedWork.DurationText(context)[1..]}." : "";
         context.Report(node,
-            $"{PlanPath.ShortName(node)} checks {notIn} as a filter on {RuleText.Count(checkedRows)} rows ({RuleText.Redact(condition)}): {runs}. PostgreSQL cannot plan NOT IN as an Anti Join, since NOT IN is never true when the subquery yields a NULL.{observed}",
-            $"Write the negation as NOT EXISTS (SELECT 1 FROM {inner} WHERE {inner}.<key> = {outer}.<key> AND …): PostgreSQL runs it as an Anti Join (hashed, or a nested loop using an index on the key of {inner}), and it also gives the answer people expect when the key is NULL.",
+            $"{PlanPath.ShortName(node)} checks {notIn} as a filter on {RuleText.Count(checkedRows)} rows ({RuleText.Redact(condition)}): {runs}. {why}.{observed}",
+            $"Write the negation as NOT EXISTS (SELECT 1 FROM {inner} WHERE {inner}.<key> = {outer}.<key> AND …): PostgreSQL runs it as an Anti Join (hashed, or a nested loop using an index on the key of {inner}), and it also gives the answer people expect when the key is NULL.{(context.ServerMajor >= 19 ? " Or, if no NULL can occur, declare both columns NOT NULL: PostgreSQL 19 then plans the NOT IN itself as an Anti Join." : "")}",
             [Fact("subPlan", name), Fact("hashed", hashed ? "true" : "false"), Fact("rowsChecked", checkedRows), Fact("innerRelation", inner),
-             .. rebuilt ? [Fact("rebuiltPerRescan", "true"), Fact("plannedBuilds", subPlan!.EstimatedExecutions)] : Array.Empty<KeyValuePair<string, string>>()],
+             .. rebuilt ? [Fact("rebuiltPerRescan", "true"), Fact("plannedBuilds", subPlan!.EstimatedExecutions)] : Array.Empty<KeyValuePair<string, string>>(),
+             .. context.ServerMajor >= 19 ? [Fact("notInAntiJoinWhenNotNull", "true")] : Array.Empty<KeyValuePair<string, string>>()],
             severity, basis);
     }
 

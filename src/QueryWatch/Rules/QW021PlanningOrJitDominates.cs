@@ -36,10 +36,17 @@ internal sealed class QW021PlanningOrJitDominates : IPlanRule
         var jit = (plan.Jit?.TotalMs ?? 0) / processes;
         if (jit >= context.Threshold("minJitMs") && jit / total >= context.Threshold("minShare"))
         {
+            // PostgreSQL 19 turns JIT off by default: a plan that compiled was run with jit turned on by
+            // someone. EXPLAIN SETTINGS lists only what differs from the default, so "jit = on" there
+            // says the same of a pasted plan whose server is unknown.
+            var offByDefault = context.ServerMajor >= 19 || plan.Settings.TryGetValue("jit", out var setting) && setting == "on";
             context.Report(node,
                 $"JIT compilation took {RuleText.Ms(jit)}{(processes > 1 ? $" per process ({RuleText.Ms(jit * processes)} summed over the leader and {processes - 1} workers, compiling side by side)" : "")} of the query's {RuleText.Ms(total)} ({RuleText.Percent(jit / total)}){(plan.Jit?.Functions is { } f ? $" to compile {f} functions" : "")}: the query itself ran for {RuleText.Ms(Math.Max(execution - jit, 0))}.",
-                "JIT pays off only for long analytic queries: the planner decided from cost estimates (jit_above_cost, jit_inline_above_cost, jit_optimize_above_cost) that this one was expensive. Raise those thresholds (jit_above_cost = 500000 or more), turn inlining and optimization off for OLTP work, or set jit = off for the application's role (ALTER ROLE app SET jit = off); if the estimate was wrong, fix the estimate.",
-                [Fact("jitMs", jit), Fact("executionTimeMs", execution), Fact("planningTimeMs", planning), Fact("jitFunctions", plan.Jit?.Functions ?? 0), Fact("jitProcesses", processes), Fact("jitTotalMs", plan.Jit?.TotalMs ?? 0)]);
+                offByDefault
+                    ? "JIT is off by default on this server (PostgreSQL 19 and later): jit = on was set in its configuration, for the database or role (ALTER … SET jit = on), or in the session. Unless this workload is long analytic queries, remove that setting; if JIT is wanted elsewhere, raise jit_above_cost (500000 or more) so short queries do not pay for it."
+                    : "JIT pays off only for long analytic queries: the planner decided from cost estimates (jit_above_cost, jit_inline_above_cost, jit_optimize_above_cost) that this one was expensive. Raise those thresholds (jit_above_cost = 500000 or more), turn inlining and optimization off for OLTP work, or set jit = off for the application's role (ALTER ROLE app SET jit = off); if the estimate was wrong, fix the estimate.",
+                [Fact("jitMs", jit), Fact("executionTimeMs", execution), Fact("planningTimeMs", planning), Fact("jitFunctions", plan.Jit?.Functions ?? 0), Fact("jitProcesses", processes), Fact("jitTotalMs", plan.Jit?.TotalMs ?? 0),
+                 .. offByDefault ? [Fact("jitOnByDefault", "false")] : Array.Empty<KeyValuePair<string, string>>()]);
             return;
         }
 

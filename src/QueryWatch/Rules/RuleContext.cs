@@ -40,6 +40,9 @@ internal sealed class RuleContext
     /// <summary>How the command this plan belongs to ran (duration, outcome, live samples), when known; null for a bare plan.</summary>
     public ObservedRun? Observed { get; }
 
+    /// <summary>The major version of the server that printed the plan (<see cref="Plan.ServerVersion"/>); null when unknown, as for a paste.</summary>
+    public int? ServerMajor => Plan.ServerVersion?.Major;
+
     /// <summary>The plan was taken with ANALYZE.</summary>
     public bool HasActuals => Plan.HasActuals;
 

@@ -144,7 +144,8 @@ public sealed class ExplainSafetyTests(PostgresFixture postgres)
 
         var generic = await db.WaitForAsync(QueryWatchEventId.ExplainGenericPlan);
         Assert.Equal("1", generic.GetStructuredStateValue("UnboundCount"));
-        Assert.StartsWith("15.", generic.GetStructuredStateValue("ServerVersion"), StringComparison.Ordinal);
+        // The server's own version (QUERYWATCH_PG_BINDIR may name any major).
+        Assert.StartsWith(postgres.Server.ServerVersion.Major + ".", generic.GetStructuredStateValue("ServerVersion"), StringComparison.Ordinal);
         var explained = await db.WaitForAsync(QueryWatchEventId.ExplainCompleted);
         Assert.Equal("False", explained.GetStructuredStateValue("Analyze"));
         Assert.Empty(db.Events(QueryWatchEventId.ExplainFailed));

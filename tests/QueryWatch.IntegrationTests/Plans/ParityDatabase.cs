@@ -56,7 +56,13 @@ public sealed class ParityDatabase(PostgresFixture postgres) : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         _connectionString = await postgres.CreateDatabaseAsync("plan_parity", ct);
-        await using var connection = new NpgsqlConnection(_connectionString);
+        await BuildAsync(_connectionString, ct);
+    }
+
+    /// <summary>Fills the empty database at <paramref name="connectionString"/> (also on the other servers of <see cref="PostgresVersions"/>).</summary>
+    public static async Task BuildAsync(string connectionString, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         foreach (var sql in new[] { Schema, "VACUUM ANALYZE", AfterVacuum })
         {

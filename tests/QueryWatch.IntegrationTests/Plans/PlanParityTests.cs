@@ -6,30 +6,39 @@ using QueryWatch.Rules;
 namespace QueryWatch.IntegrationTests.Plans;
 
 /// <summary>
-/// Issue 3, "Done means": TEXT and JSON EXPLAIN of the same query, captured live in four variants,
-/// load to equal models. A failure names the query, the variant and the first differing node.
+/// Issue 3, "Done means": TEXT and JSON EXPLAIN of the same query, captured live in each variant,
+/// load to equal models; on every server of <see cref="PostgresVersions"/> (issue 12: the version
+/// matrix). A failure names the server, the query, the variant and the first differing node.
 /// </summary>
-public sealed class PlanParityTests(ParityDatabase database) : IClassFixture<ParityDatabase>
+public sealed class PlanParityTests(PostgresFixture postgres, PostgresVersions versions, ParityDatabase database) : IClassFixture<ParityDatabase>
 {
-    public static readonly string[] Variants = ["plain", "verbose", "analyze_buffers", "analyze_buffers_verbose_settings"];
+    public static readonly string[] Variants =
+    [
+        "plain", "costs_off", "verbose", "analyze_buffers", "analyze_buffers_costs_off", "analyze_buffers_timing_off_summary_off",
+        "analyze_buffers_verbose_settings",
+    ];
 
-    public static TheoryData<string, string> Cases()
+    public static TheoryData<string, string, string> Cases()
     {
-        var data = new TheoryData<string, string>();
-        foreach (var q in ParityQueries.All)
-            foreach (var v in Variants)
-                data.Add(q.Name, v);
+        var data = new TheoryData<string, string, string>();
+        foreach (var server in PostgresVersions.Names)
+            foreach (var q in ParityQueries.All)
+                foreach (var v in Variants)
+                    data.Add(server, q.Name, v);
         return data;
     }
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public async Task Text_and_json_explain_load_to_equal_models(string query, string variant)
+    public async Task Text_and_json_explain_load_to_equal_models(string server, string query, string variant)
     {
         var q = ParityQueries.All.Single(x => x.Name == query);
         var options = Options(variant);
         var analyzed = variant.StartsWith("analyze", StringComparison.Ordinal);
-        await using var connection = new NpgsqlConnection(database.ConnectionString);
+        var connectionString = server == PostgresVersions.Default
+            ? database.ConnectionString
+            : await versions.DatabaseAsync(server, postgres, "plan_parity", ParityDatabase.BuildAsync);
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(TestContext.Current.CancellationToken);
 
         // Under ANALYZE the first run pulls pages into shared buffers and sets hint bits; after one
@@ -42,13 +51,13 @@ public sealed class PlanParityTests(ParityDatabase database) : IClassFixture<Par
         var fromText = TextPlanParser.Parse(text);
 
         var difference = PlanModelComparer.FirstDifference(fromText, fromJson);
-        Assert.True(difference is null, $"{query} ({variant}): {difference}\n--- TEXT ---\n{text}");
+        Assert.True(difference is null, $"{server} {query} ({variant}): {difference}\n--- TEXT ---\n{text}");
 
         // Issue #12 part 3: the same plan gives the same findings, whichever format it came in.
         var engine = new RuleEngine();
         Assert.True(
             Findings(engine, fromText, q.Sql).SequenceEqual(Findings(engine, fromJson, q.Sql)),
-            $"{query} ({variant}): findings differ\ntext: {string.Join("; ", Findings(engine, fromText, q.Sql))}\njson: {string.Join("; ", Findings(engine, fromJson, q.Sql))}\n--- TEXT ---\n{text}");
+            $"{server} {query} ({variant}): findings differ\ntext: {string.Join("; ", Findings(engine, fromText, q.Sql))}\njson: {string.Join("; ", Findings(engine, fromJson, q.Sql))}\n--- TEXT ---\n{text}");
     }
 
     // What a finding says about the plan: which rule, at which node, how severe.
@@ -98,8 +107,11 @@ public sealed class PlanParityTests(ParityDatabase database) : IClassFixture<Par
     private static string Options(string variant) => variant switch
     {
         "plain" => "COSTS",
+        "costs_off" => "COSTS OFF",
         "verbose" => "VERBOSE",
         "analyze_buffers" => "ANALYZE, BUFFERS",
+        "analyze_buffers_costs_off" => "ANALYZE, BUFFERS, COSTS OFF",
+        "analyze_buffers_timing_off_summary_off" => "ANALYZE, BUFFERS, TIMING OFF, SUMMARY OFF",
         "analyze_buffers_verbose_settings" => "ANALYZE, BUFFERS, VERBOSE, SETTINGS",
         _ => throw new ArgumentOutOfRangeException(nameof(variant)),
     };

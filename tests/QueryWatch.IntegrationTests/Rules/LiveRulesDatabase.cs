@@ -143,15 +143,21 @@ public sealed class LiveRulesDatabase(PostgresFixture postgres) : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         _connectionString = await postgres.CreateDatabaseAsync("live_rules", ct);
-        await Task.WhenAll(RunAsync(FirstHalf, ct), RunAsync(SecondHalf, ct));
-        await RunAsync(Settle, ct);
+        await BuildAsync(_connectionString, ct);
+    }
+
+    /// <summary>Fills the empty database at <paramref name="connectionString"/> (also on the other servers of <see cref="PostgresVersions"/>).</summary>
+    public static async Task BuildAsync(string connectionString, CancellationToken ct)
+    {
+        await Task.WhenAll(RunAsync(connectionString, FirstHalf, ct), RunAsync(connectionString, SecondHalf, ct));
+        await RunAsync(connectionString, Settle, ct);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
-    private async Task RunAsync(string[] statements, CancellationToken ct)
+    private static async Task RunAsync(string connectionString, string[] statements, CancellationToken ct)
     {
-        await using var connection = new NpgsqlConnection(ConnectionString);
+        await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(ct);
         // The throwaway cluster commits asynchronously. VACUUM marks a page all-visible only once
         // its rows carry the "committed" hint bit, which may not be set before the commit record is
