@@ -71,7 +71,8 @@ internal static partial class PlanExecutions
         return null;
     }
 
-    private static IEnumerable<string> Conditions(PlanNode node)
+    /// <summary>All condition and output text on the node, where SubPlan references and outer parameters appear.</summary>
+    public static IEnumerable<string> Conditions(PlanNode node)
     {
         if (node.Filter is { } f) yield return f;
         if (node.JoinFilter is { } jf) yield return jf;

@@ -80,17 +80,7 @@ internal static class NodeFacts
         (node.PlanRows ?? 0) * (node.ParallelAware ? Processes(node) : 1);
 
     /// <summary>All condition text on the node, for spotting SubPlan references.</summary>
-    public static IEnumerable<string> Conditions(PlanNode node)
-    {
-        if (node.Filter is { } f) yield return f;
-        if (node.JoinFilter is { } jf) yield return jf;
-        if (node.OneTimeFilter is { } of) yield return of;
-        if (node.IndexCond is { } ic) yield return ic;
-        if (node.RecheckCond is { } rc) yield return rc;
-        if (node.HashCond is { } hc) yield return hc;
-        if (node.MergeCond is { } mc) yield return mc;
-        if (node.Output is { } output) foreach (var o in output) yield return o;
-    }
+    public static IEnumerable<string> Conditions(PlanNode node) => PlanExecutions.Conditions(node);
 
     /// <summary>The relation a scan reads, schema-qualified when the plan says so (VERBOSE).</summary>
     public static string? Table(PlanNode? scan) =>
