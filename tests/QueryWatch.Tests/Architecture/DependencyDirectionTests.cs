@@ -1,5 +1,4 @@
 using Xunit;
-using System.Runtime.CompilerServices;
 
 namespace QueryWatch.Tests.Architecture;
 
@@ -87,6 +86,15 @@ public sealed class DependencyDirectionTests
         return files.Select(f => (part(f), Path.GetRelativePath(RepositoryRoot(), f), File.ReadAllText(f)));
     }
 
-    private static string RepositoryRoot([CallerFilePath] string thisFile = "") =>
-        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(thisFile)!, "..", "..", ".."));
+    // Walks up from the test's output folder: a CI build maps source paths to /_/ (deterministic
+    // builds), so [CallerFilePath] does not name a folder that exists there.
+    private static string RepositoryRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "QueryWatch.sln"))) return directory.FullName;
+        }
+
+        throw new InvalidOperationException("QueryWatch.sln not found above " + AppContext.BaseDirectory);
+    }
 }
