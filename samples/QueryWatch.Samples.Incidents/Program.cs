@@ -26,7 +26,7 @@ if (arguments.Help)
 
 var output = Console.Out;
 output.WriteLine("QueryWatch watches this program's EF Core commands: a slow or cancelled one is EXPLAINed out of band on its own");
-output.WriteLine("connection and its plan checked by rules QW001-QW023. Five production incidents follow, each replayed on real data.");
+output.WriteLine("connection and its plan checked by rules QW001-QW025. Five production incidents follow, each replayed on real data.");
 var started = Stopwatch.GetTimestamp();
 // Low enough that every bad query is captured even at --scale 0.05; a real application keeps the default (500 ms).
 var slowCommandThreshold = TimeSpan.FromMilliseconds(5);
