@@ -297,8 +297,12 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 
             var captured = CommandCapture.Snapshot(command, outcome, duration, source?.ToString(), tags.Tag, _rewrites, options.MaxCapturedParameterBytes);
             // Who sent it, read only now that the command is captured: nothing of this on the uncaptured path.
-            captured = captured with { DbContextType = context?.GetType().Name, Operation = CommandCapture.Operation() };
-            if (samples is not null) captured = captured with { Samples = samples.Snapshot() };
+            captured = captured with
+            {
+                DbContextType = context?.GetType().Name,
+                Operation = CommandCapture.Operation(),
+                Samples = samples?.Snapshot() ?? captured.Samples,
+            };
             pipeline.TryEnqueue(captured);
         }
         catch (Exception e)
