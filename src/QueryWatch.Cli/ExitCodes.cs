@@ -10,4 +10,7 @@ internal static class ExitCodes
 
     /// <summary>The input could not be read as a plan (or SQL file), or the command line was wrong.</summary>
     public const int UnreadableInput = 2;
+
+    /// <summary><c>diff</c>: the two plans have different shapes (the plan changed).</summary>
+    public const int ShapesDiffer = 1;
 }

@@ -7,4 +7,7 @@ internal enum PlanShapeChange
     Changed,
     Removed,
     Added,
+
+    /// <summary>The same node, at another depth: a parent above it came or went.</summary>
+    Moved,
 }

@@ -3,9 +3,11 @@ using System.Text;
 namespace QueryWatch.Plans;
 
 /// <summary>
-/// Two plans' shapes lined up node by node (issue #15): lines both share, in order, are kept; between
-/// two shared lines, what the first plan had is paired in order with what the second has instead
-/// ("Index Scan using ix_orders_customer on orders → Seq Scan on orders"), the rest is removed or added.
+/// Two plans' shapes lined up node by node (issue #15): lines both share, in order, are kept (as moved
+/// when a parent above them came or went); between two shared lines, what the first plan had is paired
+/// in order with what the second has instead ("Index Scan using ix_orders_customer on orders → Seq Scan
+/// on orders"), the rest is removed or added. Lines are matched on their text, not their depth, so a
+/// Limit that appears above a subtree shows as one added node, not as every node below it changed.
 /// </summary>
 internal sealed class PlanShapeDiff
 {
@@ -30,6 +32,7 @@ internal sealed class PlanShapeDiff
     {
         get
         {
+            if (Before.Count != After.Count) return false;
             foreach (var row in Rows) if (row.Kind != PlanShapeChange.Same) return false;
             return true;
         }
@@ -55,12 +58,13 @@ internal sealed class PlanShapeDiff
                 case PlanShapeChange.Changed: list.Add(row.Before!.Value.Text + " → " + row.After!.Value.Text); break;
                 case PlanShapeChange.Removed: list.Add("removed: " + row.Before!.Value.Text); break;
                 case PlanShapeChange.Added: list.Add("added: " + row.After!.Value.Text); break;
+                case PlanShapeChange.Moved: list.Add("moved: " + row.After!.Value.Text); break;
             }
         }
         return list;
     }
 
-    /// <summary>One tree, its differing lines marked with <c>*</c> in the margin.</summary>
+    /// <summary>One tree, each line with its <see cref="Marker"/> in the margin.</summary>
     public string RenderTree(bool after)
     {
         var sb = new StringBuilder();
@@ -68,12 +72,12 @@ internal sealed class PlanShapeDiff
         {
             var line = after ? row.After : row.Before;
             if (line is not { } l) continue;
-            sb.Append(row.Kind == PlanShapeChange.Same ? "  " : "* ").Append(' ', l.Depth * 2).Append(l.Text).Append('\n');
+            sb.Append(Marker(row.Kind)).Append(' ').Append(' ', l.Depth * 2).Append(l.Text).Append('\n');
         }
         return sb.ToString();
     }
 
-    /// <summary>Both trees side by side, a marker between them: <c>|</c> same, <c>*</c> changed, <c>&lt;</c> removed, <c>&gt;</c> added.</summary>
+    /// <summary>Both trees side by side, a marker between them: <c>|</c> same, else <see cref="Marker"/>.</summary>
     public string RenderSideBySide()
     {
         var width = 0;
@@ -83,17 +87,21 @@ internal sealed class PlanShapeDiff
         {
             var left = row.Before is { } l ? new string(' ', l.Depth * 2) + l.Text : "";
             var right = row.After is { } r ? new string(' ', r.Depth * 2) + r.Text : "";
-            var marker = row.Kind switch
-            {
-                PlanShapeChange.Same => '|',
-                PlanShapeChange.Changed => '*',
-                PlanShapeChange.Removed => '<',
-                _ => '>',
-            };
+            var marker = row.Kind == PlanShapeChange.Same ? '|' : Marker(row.Kind);
             sb.Append(left.PadRight(width)).Append(' ').Append(marker).Append(' ').Append(right).Append('\n');
         }
         return sb.ToString();
     }
+
+    /// <summary>The margin mark of a row: blank when the same, <c>*</c> changed, <c>-</c> removed, <c>+</c> added, <c>~</c> moved.</summary>
+    public static char Marker(PlanShapeChange kind) => kind switch
+    {
+        PlanShapeChange.Same => ' ',
+        PlanShapeChange.Changed => '*',
+        PlanShapeChange.Removed => '-',
+        PlanShapeChange.Added => '+',
+        _ => '~',
+    };
 
     private static List<PlanShapeRow> Align(IReadOnlyList<PlanShapeLine> a, IReadOnlyList<PlanShapeLine> b)
     {
@@ -117,7 +125,7 @@ internal sealed class PlanShapeDiff
             if (Equal(a[x], b[y]) && lcs[x, y] == lcs[x + 1, y + 1] + 1)
             {
                 Gap(rows, a, gapA, x, b, gapB, y);
-                rows.Add(new PlanShapeRow(PlanShapeChange.Same, a[x], b[y]));
+                rows.Add(new PlanShapeRow(a[x].Depth == b[y].Depth ? PlanShapeChange.Same : PlanShapeChange.Moved, a[x], b[y]));
                 x++;
                 y++;
                 gapA = x;
@@ -135,10 +143,10 @@ internal sealed class PlanShapeDiff
     {
         int i = fromA, j = fromB;
         for (; i < toA && j < toB; i++, j++)
-            rows.Add(new PlanShapeRow(Equal(a[i], b[j]) ? PlanShapeChange.Same : PlanShapeChange.Changed, a[i], b[j]));
+            rows.Add(new PlanShapeRow(!Equal(a[i], b[j]) ? PlanShapeChange.Changed : a[i].Depth == b[j].Depth ? PlanShapeChange.Same : PlanShapeChange.Moved, a[i], b[j]));
         for (; i < toA; i++) rows.Add(new PlanShapeRow(PlanShapeChange.Removed, a[i], null));
         for (; j < toB; j++) rows.Add(new PlanShapeRow(PlanShapeChange.Added, null, b[j]));
     }
 
-    private static bool Equal(PlanShapeLine x, PlanShapeLine y) => x.Depth == y.Depth && string.Equals(x.Text, y.Text, StringComparison.Ordinal);
+    private static bool Equal(PlanShapeLine x, PlanShapeLine y) => string.Equals(x.Text, y.Text, StringComparison.Ordinal);
 }
