@@ -118,6 +118,15 @@ public sealed class QueryWatchOptions
     /// </summary>
     public long MaxQueuedBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// The share of commands that were not captured (fast ones) offered to the worker for a baseline plan:
+    /// an estimated EXPLAIN, no finding logged, remembered per statement (its plan's shape, when, how long
+    /// the command took) so that when the statement later gets slow with another plan, QW026 plan-changed
+    /// can say what it did before. At most one baseline per statement shape (fingerprint) per hour.
+    /// Default: 0.0001 (one command in 10,000). 0 turns baselines off; must be between 0 and 1.
+    /// </summary>
+    public double BaselineSampleRate { get; set; } = 0.0001;
+
     /// <summary>The longest wait between two attempts on an unavailable or refusing server; internal so tests can shorten it.</summary>
     internal TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -38,12 +38,20 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     private ExplainPipeline? _sampledBy;
     private int _failureLogged;
 
+    // Issue #15: every _baselineEvery-th uncaptured command on a thread is offered for a baseline plan
+    // (0: off). A per-thread countdown costs the hot path a read and a write of thread-local memory: no
+    // lock, no shared cache line, no Random; the at-most-once-per-statement-per-hour check is the worker's.
+    [ThreadStatic] private static int t_sinceBaseline;
+    private readonly int _baselineEvery;
+
     public QueryWatchInterceptor(QueryWatchOptionsExtension extension)
     {
         _extension = extension;
         _threshold = extension.Options.SlowCommandThreshold;
         _enabled = extension.Options.Enabled;
         _captureFailed = extension.Options.ExplainFailedCommands;
+        var baselineRate = extension.Options.BaselineSampleRate;
+        if (_enabled && baselineRate > 0) _baselineEvery = (int)Math.Clamp(Math.Round(1 / baselineRate), 1, int.MaxValue);
         if (_enabled && extension.Options.InFlightSampleInterval > TimeSpan.Zero) _inFlight = new InFlightCommands(_threshold);
         // One book per interceptor, so per internal service provider: the contexts that share this
         // interceptor send the same texts (ExtensionInfo keeps contexts with other rewrite settings apart).
@@ -177,6 +185,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
             var samples = _inFlight?.End(eventData.CommandId);
             var duration = _readerExecutionTimes.Take(eventData.CommandId, out var source) + eventData.Duration;
             if (duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, duration, source, samples);
+            else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, duration, source);
         }
 
         return result;
@@ -187,6 +196,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         if (!_enabled) return result;
         var samples = _inFlight?.End(eventData.CommandId);
         if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
+        else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
         return result;
     }
 
@@ -195,6 +205,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         if (!_enabled) return new ValueTask<object?>(result);
         var samples = _inFlight?.End(eventData.CommandId);
         if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
+        else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
         return new ValueTask<object?>(result);
     }
 
@@ -203,6 +214,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         if (!_enabled) return result;
         var samples = _inFlight?.End(eventData.CommandId);
         if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
+        else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
         return result;
     }
 
@@ -211,6 +223,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         if (!_enabled) return new ValueTask<int>(result);
         var samples = _inFlight?.End(eventData.CommandId);
         if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
+        else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
         return new ValueTask<int>(result);
     }
 
@@ -256,6 +269,19 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         Capture(command, eventData.Context, outcome, eventData.Duration, eventData.CommandSource, samples);
     }
 
+    private bool BaselineDue()
+    {
+        var since = t_sinceBaseline + 1;
+        if (since < _baselineEvery)
+        {
+            t_sinceBaseline = since;
+            return false;
+        }
+
+        t_sinceBaseline = 0;
+        return true;
+    }
+
     /// <summary>What an exception from Npgsql means for QueryWatch.</summary>
     internal static CommandOutcome Classify(Exception exception) => exception switch
     {
@@ -282,11 +308,15 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
             if (tags.Ignore) return;
             if (outcome == CommandOutcome.Slow && tags.Threshold is { } own && duration < own) return;
 
-            QueryWatchMetrics.Captured(outcome.ToString());
-            if (options.SampleRate < 1 && Random.Shared.NextDouble() >= options.SampleRate)
+            // A baseline was sampled already (BaselineSampleRate) and is no capture: SampleRate and the capture count are not its.
+            if (outcome != CommandOutcome.Baseline)
             {
-                QueryWatchMetrics.Explained("sampled_out");
-                return;
+                QueryWatchMetrics.Captured(outcome.ToString());
+                if (options.SampleRate < 1 && Random.Shared.NextDouble() >= options.SampleRate)
+                {
+                    QueryWatchMetrics.Explained("sampled_out");
+                    return;
+                }
             }
 
             if (extension.GetPipeline(context, command) is not { } pipeline)

@@ -72,6 +72,8 @@ public static class QueryWatchEventId
     public const int StaleCapturesDropped = 2017;
     /// <summary>A command was not explained: some parameter values were larger than <c>MaxCapturedParameterBytes</c> and not kept.</summary>
     public const int ExplainParametersNotKept = 2018;
+    /// <summary>A baseline plan of a fast command was recorded (debug): statement, shape hash, duration (issue #15).</summary>
+    public const int BaselineRecorded = 2050;
 
     // 3xxx: findings
     /// <summary>A plan finding: rule, severity, basis, the command's fingerprint and context, the node, the fix.</summary>

@@ -14,4 +14,10 @@ internal enum CommandOutcome
 
     /// <summary>Any other error.</summary>
     Failed,
+
+    /// <summary>
+    /// It ran under the threshold and was offered for a baseline plan (<c>BaselineSampleRate</c>, issue #15):
+    /// explained without ANALYZE, its plan's shape remembered, no finding logged.
+    /// </summary>
+    Baseline,
 }

@@ -74,6 +74,9 @@ internal sealed class ExplainPipeline : IAsyncDisposable
     /// <summary>Captured commands the worker has finished with (explained, skipped or failed).</summary>
     public long Handled => _worker.Handled;
 
+    /// <summary>The plans the worker recorded per statement: baselines and captures (issue #15).</summary>
+    internal IPlanHistory PlanHistory => _worker.History;
+
     /// <summary>Queues <paramref name="command"/> without waiting; false (dropped and counted) once stopped or over the byte budget.</summary>
     public bool TryEnqueue(CapturedCommand command)
     {

@@ -22,7 +22,8 @@ internal sealed class ExplainWorker(
     ILogger logger,
     IPlanAnalyzer analyzer,
     IExplainCooldown cooldown,
-    QueueByteBudget? bytes = null) : IAsyncDisposable
+    QueueByteBudget? bytes = null,
+    IPlanHistory? history = null) : IAsyncDisposable
 {
     private static readonly TimeSpan s_firstBackoff = TimeSpan.FromSeconds(1);
 
@@ -34,6 +35,7 @@ internal sealed class ExplainWorker(
     private readonly CostTimeCalibration _calibration = new();
     private RewriteVerifier? _rewrites;
     private readonly ServerFaults _faults = new(dataSource);
+    private readonly PlanChanges _planChanges = new(dataSource, history ?? new InMemoryPlanHistory(), logger);
     private TimeSpan _backoff = TimeSpan.Zero;
     private long _retryAt;
     private long _outageStarted;
@@ -43,6 +45,9 @@ internal sealed class ExplainWorker(
     private long _handled;
 
     public long Handled => Interlocked.Read(ref _handled);
+
+    /// <summary>The plans recorded per statement (baselines and captures), issue #15.</summary>
+    public IPlanHistory History => _planChanges.History;
 
     public async Task RunAsync(CancellationToken ct)
     {
@@ -84,6 +89,12 @@ internal sealed class ExplainWorker(
         var now = DateTimeOffset.UtcNow;
         if (DropIfStale(command, now)) return;
         ReportStaleDropped();
+        if (command.Outcome == CommandOutcome.Baseline)
+        {
+            await HandleBaselineAsync(command, now, ct).ConfigureAwait(false);
+            return;
+        }
+
         var whole = SqlFingerprint.ComputeId(command.Sql);
         if (!_rateLimiter.HasCapacity(now))
         {
@@ -129,10 +140,14 @@ internal sealed class ExplainWorker(
             if (plan is null) continue;
             var statistics = await _advice.ReadStatisticsAsync(plan.Value.Plan, fingerprint, ct).ConfigureAwait(false);
             if (plan.Value.Analyzed) _calibration.Learn(plan.Value.Plan);
-            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics, command.Observed with { MsPerCostUnit = _calibration.MsPerCostUnit });
+            var prior = await _planChanges.PriorAsync(plan.Value.Plan, fingerprint, now, ct).ConfigureAwait(false);
+            var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics, command.Observed with { MsPerCostUnit = _calibration.MsPerCostUnit, Prior = prior });
             findings = await _advice.VerifyIndexesAsync(findings, statement, command.Parameters, fingerprint, ct).ConfigureAwait(false);
             findings = await _probes.MeasureAsync(findings, plan.Value.Plan, statement, command, fingerprint, ct).ConfigureAwait(false);
             _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity);
+            // After the rules: this run's shape is what the next run of the statement is compared with (QW026).
+            if (command.Outcome != CommandOutcome.Failed)
+                await _planChanges.RecordAsync(plan.Value.Plan, fingerprint, command.Duration, now, baseline: false, ct).ConfigureAwait(false);
             if (findings.Count > 0) _reporter.ReportValues(command, fingerprint, statement.Text);
             anyFinding |= findings.Count > 0;
             if (command.Rewrites is not null && statements.Count == 1)
@@ -157,6 +172,41 @@ internal sealed class ExplainWorker(
         // with the next capture instead of waiting out the whole cooldown (issue #16).
         if (_unavailableThisCommand) cooldown.Release(whole, now);
         else if (_backoff == TimeSpan.Zero) ReportRecovered();
+    }
+
+    /// <summary>
+    /// A fast command offered for a baseline plan (issue #15): each statement without a baseline in the
+    /// last hour is explained (never with ANALYZE: it was not slow) and its shape recorded; no finding is
+    /// logged, the cooldown of captures is left alone, and a back-off or a full rate limit skips it.
+    /// </summary>
+    private async Task HandleBaselineAsync(CapturedCommand command, DateTimeOffset now, CancellationToken ct)
+    {
+        if (_retryAt > Environment.TickCount64)
+        {
+            QueryWatchMetrics.Explained("baseline_skipped");
+            return;
+        }
+
+        _unavailableThisCommand = false;
+        var statements = SqlStatementSplitter.Split(command.Sql);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            var statement = statements[i];
+            if (!CanExplain(statement.Kind)) continue;
+            var fingerprint = SqlFingerprint.Compute(statement.Text);
+            if (await _planChanges.HasRecentBaselineAsync(fingerprint, now, ct).ConfigureAwait(false)) continue;
+            if (!_rateLimiter.TryAcquire(DateTimeOffset.UtcNow))
+            {
+                QueryWatchMetrics.Explained("baseline_rate_limited");
+                return;
+            }
+
+            var plan = await ExplainStatementAsync(command, statement, fingerprint, ct).ConfigureAwait(false);
+            if (_unavailableThisCommand) return;
+            if (plan is null) continue;
+            var hash = await _planChanges.RecordAsync(plan.Value.Plan, fingerprint, command.Duration, now, baseline: true, ct).ConfigureAwait(false);
+            Log.BaselineRecorded(logger, fingerprint.IdHex, PlanShape.Format(hash), (long)command.Duration.TotalMilliseconds);
+        }
     }
 
     /// <summary>Waits until the back-off after a failed attempt has passed; false when stopping.</summary>

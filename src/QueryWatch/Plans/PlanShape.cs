@@ -71,6 +71,37 @@ internal static class PlanShape
         return sb.ToString();
     }
 
+    /// <summary>
+    /// A copy of the plan with only what its shape is made of, and each node's estimated rows and cost:
+    /// what plan history keeps (a few hundred bytes a node, no condition text, so no literal). It has the
+    /// same <see cref="Hash"/> and <see cref="Lines"/> as <paramref name="plan"/>.
+    /// </summary>
+    public static Plan Skeleton(Plan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var nodes = plan.Nodes;
+        var copies = new PlanNode[nodes.Count];
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var n = nodes[i];
+            var copy = new PlanNode
+            {
+                NodeType = n.NodeType, Strategy = n.Strategy, PartialMode = n.PartialMode, Operation = n.Operation,
+                ParentRelationship = n.ParentRelationship, SubplanName = n.SubplanName, ParallelAware = n.ParallelAware,
+                RelationName = n.RelationName, Schema = n.Schema, IndexName = n.IndexName, FunctionName = n.FunctionName,
+                CteName = n.CteName, ScanDirection = n.ScanDirection, JoinType = n.JoinType,
+                PlanRows = n.PlanRows, StartupCost = n.StartupCost, TotalCost = n.TotalCost,
+            };
+            copies[i] = copy;
+            if (n.Parent is not { } parent) continue;
+            var parentCopy = copies[parent.Id];
+            // The only condition text a shape reads: which SubPlans are hashed (the name alone, no value).
+            if (n.ParentRelationship == "SubPlan" && IsHashed(n)) parentCopy.Filter += "(hashed " + n.SubplanName + ")";
+            parentCopy.AddChild(copy);
+        }
+        return new Plan(copies[0], plan.Format) { ServerVersion = plan.ServerVersion };
+    }
+
     /// <summary>One node's line: <c>SubPlan: Index Scan using ix_orders_customer on orders</c>.</summary>
     public static string Label(PlanNode node)
     {

@@ -20,6 +20,9 @@ internal sealed record ObservedRun(TimeSpan Duration, bool Finished, IReadOnlyLi
     /// </summary>
     public double MsPerCostUnit { get; init; } = DefaultMsPerCostUnit;
 
+    /// <summary>The plan recorded for this statement before this run (issue #15), when there is one: QW026 compares the two.</summary>
+    public PriorPlan? Prior { get; init; }
+
     /// <summary>
     /// 0.01 ms per cost unit: with the default cost settings a sequential page read costs 1, and a page
     /// read from cache takes about 0.01 ms; what a cold or busy server takes is what the learned factor is for.

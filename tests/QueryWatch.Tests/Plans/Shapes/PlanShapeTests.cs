@@ -30,6 +30,13 @@ public sealed class PlanShapeTests
     [MemberData(nameof(Quadruples))]
     public void Text_json_estimated_and_analyzed_forms_of_one_plan_share_a_hash(string sub, string name)
     {
+        foreach (var form in Forms)
+        {
+            // What plan history keeps must hash as the plan it was taken from.
+            var plan = PlanReader.Read(TextFixtures.Read(sub, name + "-" + form));
+            Assert.Equal(PlanShape.Render(plan), PlanShape.Render(PlanShape.Skeleton(plan)));
+            Assert.Equal(PlanShape.Hash(plan), PlanShape.Hash(PlanShape.Skeleton(plan)));
+        }
         var shapes = Forms.Select(form => PlanShape.Render(PlanReader.Read(TextFixtures.Read(sub, name + "-" + form)))).ToArray();
         var hashes = Forms.Select(form => PlanShape.Hash(PlanReader.Read(TextFixtures.Read(sub, name + "-" + form)))).Distinct().ToArray();
         Assert.True(hashes.Length == 1, string.Join("\n----\n", shapes));
@@ -122,6 +129,8 @@ public sealed class PlanShapeTests
         var hashed = PlanReader.Read(Plain.Replace("(SubPlan 1)", "(hashed SubPlan 1)", StringComparison.Ordinal));
         Assert.Equal("SubPlan: Seq Scan on orders", PlanShape.Lines(plain)[1].Text);
         Assert.Equal("hashed SubPlan: Seq Scan on orders", PlanShape.Lines(hashed)[1].Text);
+        Assert.Equal(PlanShape.Hash(hashed), PlanShape.Hash(PlanShape.Skeleton(hashed)));
+        Assert.Equal(PlanShape.Hash(plain), PlanShape.Hash(PlanShape.Skeleton(plain)));
     }
 
     [Fact]
@@ -142,6 +151,12 @@ public sealed class PlanShapeTests
         Assert.Equal(["Index Scan using ix_orders_customer on orders → Seq Scan on orders"], diff.Differences());
         Assert.Equal([PlanShapeChange.Same, PlanShapeChange.Same, PlanShapeChange.Changed], diff.Rows.Select(r => r.Kind));
         Assert.True(PlanShapeDiff.Compare(before, before).IsSame);
+        var side = diff.RenderSideBySide().TrimEnd('\n').Split('\n');
+        Assert.Equal(3, side.Length);
+        Assert.Single(side.Select(l => l.IndexOf(" | ", StringComparison.Ordinal)).Distinct());
+        Assert.StartsWith("*   Index Scan using ix_orders_customer on orders", side[2], StringComparison.Ordinal);
+        Assert.EndsWith(" | *   Seq Scan on orders", side[2], StringComparison.Ordinal);
+        Assert.EndsWith(" |   Nested Loop", side[0], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,6 +168,29 @@ public sealed class PlanShapeTests
             """);
         var after = PlanReader.Read("Index Scan using ix_orders_date on orders  (cost=0.29..8.31 rows=1 width=8)");
         var diff = PlanShapeDiff.Compare(before, after);
-        Assert.Equal(["Sort → Index Scan using ix_orders_date on orders", "removed: Seq Scan on orders"], diff.Differences());
+        Assert.Equal(["removed: Sort", "Seq Scan on orders → Index Scan using ix_orders_date on orders"], diff.Differences());
     }
+
+    [Fact]
+    public void Diff_pairs_a_relation_whose_scan_changed_across_a_join_that_changed()
+    {
+        var before = PlanReader.Read("""
+            Nested Loop  (cost=0.29..16.34 rows=5 width=8)
+              ->  Seq Scan on customers c  (cost=0.00..8.00 rows=1 width=4)
+              ->  Index Scan using ix_orders_customer on orders o  (cost=0.29..8.31 rows=5 width=8)
+            """);
+        var after = PlanReader.Read("""
+            Hash Join  (cost=8.01..1900.00 rows=5 width=8)
+              ->  Seq Scan on orders o  (cost=0.00..1700.00 rows=100000 width=8)
+              ->  Hash  (cost=8.00..8.00 rows=1 width=4)
+                    ->  Seq Scan on customers c  (cost=0.00..8.00 rows=1 width=4)
+            """);
+
+        Assert.Equal(
+            ["Nested Loop → Hash Join", "Index Scan using ix_orders_customer on orders → Seq Scan on orders", "added: Hash", "moved: Seq Scan on customers"],
+            PlanShapeDiff.Compare(before, after).Differences().Order(StringComparer.Ordinal).ToArray() is var d ? OrderLike(d) : []);
+    }
+
+    private static string[] OrderLike(string[] differences) =>
+        [.. differences.OrderBy(d => d.StartsWith("Nested", StringComparison.Ordinal) ? 0 : d.StartsWith("Index", StringComparison.Ordinal) ? 1 : d.StartsWith("added", StringComparison.Ordinal) ? 2 : 3)];
 }
