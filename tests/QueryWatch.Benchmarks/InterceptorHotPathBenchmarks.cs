@@ -27,6 +27,7 @@ public class InterceptorHotPathBenchmarks
     private NpgsqlConnection _connection = null!;
     private DbCommandInterceptor _queryWatch = null!;
     private DbCommandInterceptor _queryWatchSampling = null!;
+    private DbCommandInterceptor _queryWatchNoBaseline = null!;
     private NpgsqlCommand _command = null!;
     private CommandEventData _executing = null!;
     private CommandExecutedEventData _executed = null!;
@@ -46,6 +47,9 @@ public class InterceptorHotPathBenchmarks
             new QueryWatchOptions { SlowCommandThreshold = TimeSpan.FromHours(1), InFlightSampleInterval = TimeSpan.Zero }, null));
         _queryWatchSampling = new QueryWatchInterceptor(new QueryWatchOptionsExtension(
             new QueryWatchOptions { SlowCommandThreshold = TimeSpan.FromHours(1) }, null));
+        // Issue #15: the same as _queryWatch without the baseline countdown, to price it in the same run.
+        _queryWatchNoBaseline = new QueryWatchInterceptor(new QueryWatchOptionsExtension(
+            new QueryWatchOptions { SlowCommandThreshold = TimeSpan.FromHours(1), InFlightSampleInterval = TimeSpan.Zero, BaselineSampleRate = 0 }, null));
         using var context = new DbContext(new DbContextOptionsBuilder().UseNpgsql(connectionString).Options);
         var definition = new FallbackEventDefinition(context.GetService<ILoggingOptions>(), new EventId(1), LogLevel.Debug, "bench", "bench");
         _connection = new NpgsqlConnection(connectionString);
@@ -79,6 +83,9 @@ public class InterceptorHotPathBenchmarks
 
     [Benchmark]
     public int QueryWatchWithSlots() => Run(_queryWatchSampling);
+
+    [Benchmark]
+    public int QueryWatchNoBaseline() => Run(_queryWatchNoBaseline);
 
     private int Run(DbCommandInterceptor interceptor)
     {

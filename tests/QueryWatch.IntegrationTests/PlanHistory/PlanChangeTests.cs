@@ -33,11 +33,11 @@ public sealed class PlanChangeTests(PostgresFixture postgres)
         // Warm up (EF's query compilation, the connection, the index pages), then one baseline of a warm run.
         await using (var warm = db.NewContext())
         {
-            for (var i = 0; i < 3; i++) Assert.Single(await warm.Items.Where(x => x.Name == wanted).ToListAsync(Ct));
+            for (var i = 0; i < 3; i++) Assert.Single(await warm.Items.Where(x => x.Name == wanted).OrderBy(x => x.Category).ToListAsync(Ct));
         }
         await using (var sampled = db.NewContext(o => o.BaselineSampleRate = 1))
         {
-            Assert.Single(await sampled.Items.Where(x => x.Name == wanted).ToListAsync(Ct));
+            Assert.Single(await sampled.Items.Where(x => x.Name == wanted).OrderBy(x => x.Category).ToListAsync(Ct));
         }
         var baseline = await db.WaitForAsync(QueryWatchEventId.BaselineRecorded);
         Assert.Empty(db.Events(QueryWatchEventId.Finding));
@@ -49,7 +49,7 @@ public sealed class PlanChangeTests(PostgresFixture postgres)
         await db.ExecuteAsync("DROP INDEX ix_items_name");
         await using (var slow = db.NewContext(o => o.SlowCommandThreshold = TimeSpan.FromTicks(1)))
         {
-            Assert.Single(await slow.Items.Where(x => x.Name == wanted).ToListAsync(Ct));
+            Assert.Single(await slow.Items.Where(x => x.Name == wanted).OrderBy(x => x.Category).ToListAsync(Ct));
             var changed = await db.WaitForAsync(QueryWatchEventId.Finding, r => r.GetStructuredStateValue("RuleId") == "QW026");
             var after = await db.Pipeline!.PlanHistory.LastAsync(before.Fingerprint, Ct);
             Assert.NotNull(after);
@@ -71,7 +71,7 @@ public sealed class PlanChangeTests(PostgresFixture postgres)
 
             // The same slow plan again: explained (no cooldown), and no second QW026.
             var handled = db.Pipeline!.Handled;
-            Assert.Single(await slow.Items.Where(x => x.Name == wanted).ToListAsync(Ct));
+            Assert.Single(await slow.Items.Where(x => x.Name == wanted).OrderBy(x => x.Category).ToListAsync(Ct));
             await db.WaitForHandledAsync(handled + 1);
             Assert.Equal(2, db.Events(QueryWatchEventId.ExplainCompleted).Count(r => r.GetStructuredStateValue("Fingerprint") == fingerprint));
             Assert.Single(db.Events(QueryWatchEventId.Finding), r => r.GetStructuredStateValue("RuleId") == "QW026");
