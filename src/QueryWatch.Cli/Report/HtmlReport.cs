@@ -136,9 +136,9 @@ internal static class HtmlReport
         .sev { font-size: 12px; padding: 1px 6px; border-radius: 9px; background: #e6ebf1; color: var(--ink); font-weight: normal; }
         .sev.critical { background: #f8d7da; color: #842029; } .sev.warning { background: #fff3cd; color: #664d03; } .sev.info { background: #cff4fc; color: #055160; }
         pre.sql { background: #f3f5f8; border: 1px solid var(--line); border-radius: 4px; padding: 8px 10px; white-space: pre-wrap; word-break: break-word; font-size: 13px; margin: 0 0 10px; }
-        dl.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(170px, 1fr)); gap: 6px 14px; margin: 0 0 10px; }
+        dl.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(190px, 1fr)); gap: 6px 14px; margin: 0 0 10px; }
         dl.figures div { border-left: 3px solid var(--line); padding-left: 8px; }
-        dt { color: var(--muted); font-size: 12px; } dd { margin: 0; font-variant-numeric: tabular-nums; word-break: break-all; }
+        dt { color: var(--muted); font-size: 12px; } dd { margin: 0; font-variant-numeric: tabular-nums; overflow-wrap: anywhere; }
         dd.absent { color: var(--muted); }
         .message { margin: 6px 0; } .fix { margin: 6px 0; padding: 8px 10px; background: #eaf6ec; border-radius: 4px; }
         .at code, .detail code { font: 12px ui-monospace, "DejaVu Sans Mono", monospace; }
