@@ -122,6 +122,22 @@ public sealed class HtmlReportTests
         Assert.EndsWith("</html>\n", html, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("{}")]
+    [InlineData("[{\"Plan\": 5}]")]
+    [InlineData("[{\"Plan\": {\"Plans\": [{}]}}]")]
+    [InlineData("not a plan at all <b>")]
+    [InlineData("\u0000\u0001")]
+    public void Any_stored_plan_text_renders_a_complete_page(string plan)
+    {
+        var html = HtmlReport.Render([Finding("QW009", plan: plan, node: "Seq Scan on t")], Since, Now);
+
+        Assert.EndsWith("</html>\n", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"finding-1\"", html, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_finding_without_a_plan_says_so()
     {
