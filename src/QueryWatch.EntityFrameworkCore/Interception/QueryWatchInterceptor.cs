@@ -321,7 +321,8 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 
             if (extension.GetPipeline(context, command) is not { } pipeline)
             {
-                DroppedAfterStop(extension, context);
+                // A baseline after the host stopped is nothing lost: no warning, no drop counted.
+                if (outcome != CommandOutcome.Baseline) DroppedAfterStop(extension, context);
                 return;
             }
 

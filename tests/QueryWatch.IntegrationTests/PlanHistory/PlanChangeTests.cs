@@ -1,4 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using QueryWatch.Diagnostics;
 using QueryWatch.Explain;
 using QueryWatch.IntegrationTests.Interception;
@@ -113,5 +117,29 @@ public sealed class PlanChangeTests(PostgresFixture postgres)
         Assert.Equal(0, db.Pipeline?.Handled ?? 0);
         Assert.Equal(0, db.Pipeline?.QueuedBytes ?? 0);
         Assert.Empty(db.Events(QueryWatchEventId.BaselineRecorded));
+    }
+
+    [Fact]
+    public async Task A_baseline_offered_after_the_host_stopped_is_not_reported_as_a_lost_capture()
+    {
+        await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_baseline_stop", _ => { });
+        var logs = new FakeLogCollector();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs));
+        builder.Services.AddQueryWatch(o =>
+        {
+            o.SlowCommandThreshold = TimeSpan.FromMinutes(5);
+            o.BaselineSampleRate = 1;
+        });
+        builder.Services.AddDbContext<ItemsContext>(o => o.UseNpgsql(db.ConnectionString).UseQueryWatch());
+        using var host = builder.Build();
+        await host.StartAsync(Ct);
+        await host.StopAsync(Ct);
+        await using var scope = host.Services.CreateAsyncScope();
+        var context = scope.ServiceProvider.GetRequiredService<ItemsContext>();
+
+        Assert.Equal(100, await context.Items.CountAsync(Ct));
+
+        Assert.DoesNotContain(logs.GetSnapshot(), r => r.Category == Log.Category && r.Id.Id == QueryWatchEventId.CaptureAfterStop);
     }
 }
