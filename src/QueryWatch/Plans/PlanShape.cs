@@ -125,7 +125,8 @@ internal static class PlanShape
         if (node.PartialMode is "Partial" or "Finalize") sb.Append(node.PartialMode).Append(' ');
         sb.Append(TypeName(node));
         if (node.ScanDirection == "Backward") sb.Append(" Backward");
-        if (node.IndexName is { } index) sb.Append(" using ").Append(index);
+        // As EXPLAIN prints them: a Bitmap Index Scan reads its index "on" it, other index scans "using" it.
+        if (node.IndexName is { } index) sb.Append(node.NodeType == "Bitmap Index Scan" ? " on " : " using ").Append(index);
         if (node.RelationName is { } relation) sb.Append(" on ").Append(relation);
         else if (node.CteName is { } cteName) sb.Append(" on ").Append(cteName);
         else if (node.FunctionName is { } function) sb.Append(" on ").Append(function);

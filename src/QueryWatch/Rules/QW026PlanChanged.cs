@@ -148,6 +148,11 @@ internal sealed class QW026PlanChanged : IPlanRule
         }
         foreach (var (key, value) in facts)
         {
+            if (key == "estimateNode")
+                return $"The planner now expects far more (or fewer) rows at {value}, and chose the plan that fits that estimate. If the data did change (see pg_stats.most_common_vals for the filtered columns), the old plan no longer fits it: an index shaped for this statement's filter (partial or multicolumn), or extended statistics for correlated columns, can bring a fast plan back. If the estimate is wrong, raise the column's statistics target (ALTER TABLE ... ALTER COLUMN ... SET STATISTICS) and ANALYZE.";
+        }
+        foreach (var (key, value) in facts)
+        {
             if (key == "unusedIndex")
                 return $"Find out why the planner passed over {value}: run ANALYZE on its table (statistics that moved flip plans), check the parameter values this run had against the usual ones, and any changed planner setting. Compare plans with querywatch diff.";
         }

@@ -142,4 +142,43 @@ public sealed class PlanChangeTests(PostgresFixture postgres)
 
         Assert.DoesNotContain(logs.GetSnapshot(), r => r.Category == Log.Category && r.Id.Id == QueryWatchEventId.CaptureAfterStop);
     }
+
+    [Fact]
+    public async Task A_plan_flipped_by_new_statistics_names_the_estimate_and_the_last_analyze()
+    {
+        await using var db = await WatchedDatabase.CreateAsync(postgres, "qw_statflip", o =>
+        {
+            o.SlowCommandThreshold = TimeSpan.FromMinutes(5);
+            o.BaselineSampleRate = 0;
+            o.ExplainCooldown = TimeSpan.Zero;
+        }, rows: 100_000);
+        await db.ExecuteAsync("CREATE INDEX ix_items_category ON items (category)");
+        await db.ExecuteAsync("VACUUM ANALYZE items");
+        var category = 7;
+
+        // 100 rows of category 7: a bitmap scan of the index. Warm, then one baseline.
+        await using (var warm = db.NewContext())
+        {
+            for (var i = 0; i < 3; i++) Assert.Equal(100, (await warm.Items.Where(x => x.Category == category).Select(x => x.Id).ToListAsync(Ct)).Count);
+        }
+        await using (var sampled = db.NewContext(o => o.BaselineSampleRate = 1))
+        {
+            Assert.Equal(100, (await sampled.Items.Where(x => x.Category == category).Select(x => x.Id).ToListAsync(Ct)).Count);
+        }
+        await db.WaitForAsync(QueryWatchEventId.BaselineRecorded);
+
+        // Most rows become category 7 and ANALYZE says so: the planner reads the whole table instead.
+        await db.ExecuteAsync("UPDATE items SET category = 7 WHERE id % 5 <> 0");
+        await db.ExecuteAsync("VACUUM ANALYZE items");
+        await using var slow = db.NewContext(o => o.SlowCommandThreshold = TimeSpan.FromTicks(1));
+        Assert.Equal(80_000, (await slow.Items.Where(x => x.Category == category).Select(x => x.Id).ToListAsync(Ct)).Count);
+
+        var changed = await db.WaitForAsync(QueryWatchEventId.Finding, r => r.GetStructuredStateValue("RuleId") == "QW026");
+        var message = changed.GetStructuredStateValue("Message")!;
+        TestContext.Current.TestOutputHelper?.WriteLine(changed.Message);
+        Assert.Contains("Bitmap Heap Scan on items → Seq Scan on items", message);
+        Assert.Contains("no longer uses index ix_items_category", message);
+        Assert.Contains("the row estimate of Seq Scan on items moved from", message);
+        Assert.Contains("items was last analyzed", message);
+    }
 }
