@@ -118,6 +118,12 @@ public sealed class QueryWatchOptions
     /// </summary>
     public long MaxQueuedBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// The Store shared by a fleet of instances (<see cref="StoreOptions.ConnectionString"/>,
+    /// <see cref="StoreOptions.CreateSchema"/>); see the README, "Many instances". Default: no store.
+    /// </summary>
+    public StoreOptions Store { get; set; } = new();
+
     /// <summary>The longest wait between two attempts on an unavailable or refusing server; internal so tests can shorten it.</summary>
     internal TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
@@ -127,6 +133,7 @@ public sealed class QueryWatchOptions
         var copy = (QueryWatchOptions)MemberwiseClone();
         copy.Rules = new Dictionary<string, RuleOptions>(Rules, StringComparer.OrdinalIgnoreCase);
         copy.Rewrites = (Rewrites ?? new RewriteOptions()).Clone();
+        copy.Store = (Store ?? new StoreOptions()).Clone();
         return copy;
     }
 }

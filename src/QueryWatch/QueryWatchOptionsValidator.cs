@@ -43,6 +43,10 @@ internal sealed class QueryWatchOptionsValidator : IValidateOptions<QueryWatchOp
             errors.Add(Invalid(nameof(options.MaxCapturedParameterBytes), options.MaxCapturedParameterBytes, "set 0 or more bytes, e.g. 262144 (256 KiB); 0 keeps no parameter value"));
         if (options.MaxQueuedBytes < 1)
             errors.Add(Invalid(nameof(options.MaxQueuedBytes), options.MaxQueuedBytes, "set 1 or more bytes, e.g. 16777216 (16 MiB)"));
+        if (options.Store is null)
+            errors.Add(Invalid(nameof(options.Store), "null", "leave it unset for no store, or set Store.ConnectionString"));
+        else if (options.Store.ConnectionString is { } store && string.IsNullOrWhiteSpace(store))
+            errors.Add(Invalid("Store.ConnectionString", "(blank)", "set a full connection string to the database that holds schema querywatch, or remove it to keep the state in the process"));
         return errors;
     }
 

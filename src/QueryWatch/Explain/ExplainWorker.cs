@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using QueryWatch.Diagnostics;
+using QueryWatch.Explain.Store;
 using QueryWatch.Plans;
 using QueryWatch.Sql;
 
@@ -22,7 +23,8 @@ internal sealed class ExplainWorker(
     ILogger logger,
     IPlanAnalyzer analyzer,
     IExplainCooldown cooldown,
-    QueueByteBudget? bytes = null) : IAsyncDisposable
+    QueueByteBudget? bytes = null,
+    FleetStore? store = null) : IAsyncDisposable
 {
     private static readonly TimeSpan s_firstBackoff = TimeSpan.FromSeconds(1);
 
@@ -34,6 +36,8 @@ internal sealed class ExplainWorker(
     private readonly CostTimeCalibration _calibration = new();
     private RewriteVerifier? _rewrites;
     private readonly ServerFaults _faults = new(dataSource);
+    private readonly StatementStatisticsReader _statistics = new(dataSource, logger);
+    private readonly UnfinishedCounts _unfinished = new();
     private TimeSpan _backoff = TimeSpan.Zero;
     private long _retryAt;
     private long _outageStarted;
@@ -48,7 +52,7 @@ internal sealed class ExplainWorker(
     {
         try
         {
-            while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
+            while (await WaitToReadAsync(ct).ConfigureAwait(false))
             {
                 while (queue.TryRead(out var command))
                 {
@@ -77,14 +81,54 @@ internal sealed class ExplainWorker(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+        finally
+        {
+            // What the Store has not been sent yet: one last bounded attempt while stopping.
+            if (store is { HasPending: true })
+            {
+                using var last = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await store.FlushAsync(last.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the next capture; meanwhile writes the Store's buffer when it is due, so counts reach the Store
+    /// within about a second of a burst even when no capture follows (issue #14).
+    /// </summary>
+    private async ValueTask<bool> WaitToReadAsync(CancellationToken ct)
+    {
+        while (store?.FlushDueIn is { } due)
+        {
+            if (due > TimeSpan.Zero)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(due);
+                try
+                {
+                    return await queue.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                }
+            }
+
+            await store.FlushAsync(ct).ConfigureAwait(false);
+            if (store.FlushDueIn is { } next && next <= TimeSpan.Zero) break;
+        }
+
+        return await queue.WaitToReadAsync(ct).ConfigureAwait(false);
     }
 
     private async Task HandleAsync(CapturedCommand command, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
+        var whole = SqlFingerprint.ComputeId(command.Sql);
+        // Every capture counts, explained or not: the fleet's ranking and CancelledCount rest on it (issue #14).
+        store?.RecordCapture(whole, command.Outcome, command.Duration, command.CapturedAt);
+        _unfinished.Record(whole, command.Outcome);
         if (DropIfStale(command, now)) return;
         ReportStaleDropped();
-        var whole = SqlFingerprint.ComputeId(command.Sql);
         if (!_rateLimiter.HasCapacity(now))
         {
             QueryWatchMetrics.Explained("rate_limited");
@@ -92,7 +136,7 @@ internal sealed class ExplainWorker(
             return;
         }
 
-        if (!cooldown.TryEnter(whole, now))
+        if (!await cooldown.TryEnterAsync(whole, now, ct).ConfigureAwait(false))
         {
             QueryWatchMetrics.Explained("cooldown");
             return;
@@ -132,7 +176,9 @@ internal sealed class ExplainWorker(
             var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics, command.Observed with { MsPerCostUnit = _calibration.MsPerCostUnit });
             findings = await _advice.VerifyIndexesAsync(findings, statement, command.Parameters, fingerprint, ct).ConfigureAwait(false);
             findings = await _probes.MeasureAsync(findings, plan.Value.Plan, statement, command, fingerprint, ct).ConfigureAwait(false);
-            _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity);
+            var impact = findings.Count > 0 ? await ImpactAsync(whole, plan.Value.Plan.QueryIdentifier, ct).ConfigureAwait(false) : default;
+            var reported = _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity, impact.Figures);
+            if (store is not null && reported.Count > 0) Keep(command, whole, fingerprint, plan.Value.Plan.QueryIdentifier, plan.Value.Json, reported, impact);
             if (findings.Count > 0) _reporter.ReportValues(command, fingerprint, statement.Text);
             anyFinding |= findings.Count > 0;
             if (command.Rewrites is not null && statements.Count == 1)
@@ -157,6 +203,27 @@ internal sealed class ExplainWorker(
         // with the next capture instead of waiting out the whole cooldown (issue #16).
         if (_unavailableThisCommand) cooldown.Release(whole, now);
         else if (_backoff == TimeSpan.Zero) ReportRecovered();
+    }
+
+    /// <summary>pg_stat_statements' figures for the query id, and the cancelled count: the Store's when it answered, else this process's.</summary>
+    private async Task<(FindingImpact Figures, double? MeanTimeMs)> ImpactAsync(ulong whole, string? queryId, CancellationToken ct)
+    {
+        var statistics = await _statistics.ReadAsync(queryId, ct).ConfigureAwait(false);
+        var cancelled = store?.FleetUnfinished(whole) ?? _unfinished.Of(whole);
+        return (new FindingImpact(statistics?.Calls, statistics?.TotalTimeMs, cancelled), statistics?.MeanTimeMs);
+    }
+
+    /// <summary>Hands the reported findings to the Store's buffer, with the plan (redacted unless values are logged).</summary>
+    private void Keep(CapturedCommand command, ulong whole, SqlFingerprint fingerprint, string? queryId, string json,
+        IReadOnlyList<Rules.Finding> reported, (FindingImpact Figures, double? MeanTimeMs) impact)
+    {
+        var plan = options.LogParameterValues ? json : PlanJsonRedactor.Redact(json);
+        foreach (var finding in reported)
+        {
+            store!.RecordFinding(new StoredFinding(fingerprint.Id, whole, finding.RuleId, finding.RuleName,
+                finding.Severity.ToString().ToLowerInvariant(), queryId, fingerprint.Normalized, command.CapturedAt, finding.Message, finding.Suggestion,
+                finding.NodePath, plan, impact.Figures.Calls, impact.Figures.TotalTimeMs, impact.MeanTimeMs, Redacted: !options.LogParameterValues));
+        }
     }
 
     /// <summary>Waits until the back-off after a failed attempt has passed; false when stopping.</summary>
@@ -208,7 +275,7 @@ internal sealed class ExplainWorker(
         _retryAt = 0;
     }
 
-    private async Task<(Plan Plan, bool Analyzed)?> ExplainStatementAsync(CapturedCommand command, SqlStatement statement, SqlFingerprint fingerprint, CancellationToken ct)
+    private async Task<(Plan Plan, bool Analyzed, string Json)?> ExplainStatementAsync(CapturedCommand command, SqlStatement statement, SqlFingerprint fingerprint, CancellationToken ct)
     {
         // ANALYZE runs the statement again: only a slow read-only SELECT, never what was cancelled or timed out.
         var analyze = options.ExplainAnalyze && statement.IsReadOnlySelect && command.Outcome == CommandOutcome.Slow;
@@ -233,7 +300,7 @@ internal sealed class ExplainWorker(
             var plan = JsonPlanParser.Parse(json);
             plan.ServerVersion = explained.ServerVersion;
             QueryWatchMetrics.Explained("explained");
-            return (plan, analyze);
+            return (plan, analyze, json);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -357,5 +424,9 @@ internal sealed class ExplainWorker(
         return activity;
     }
 
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (store is not null) await store.DisposeAsync().ConfigureAwait(false);
+        await dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 }
