@@ -221,7 +221,7 @@ internal sealed class ExplainWorker(
         foreach (var finding in reported)
         {
             store!.RecordFinding(new StoredFinding(fingerprint.Id, whole, finding.RuleId, finding.RuleName,
-                finding.Severity.ToString().ToLowerInvariant(), queryId, fingerprint.Normalized, command.CapturedAt, finding.Message, finding.Suggestion,
+                Rules.PlanTreeWriter.Severity(finding.Severity), queryId, fingerprint.Normalized, command.CapturedAt, finding.Message, finding.Suggestion,
                 finding.NodePath, plan, impact.Figures.Calls, impact.Figures.TotalTimeMs, impact.MeanTimeMs, Redacted: !options.LogParameterValues));
         }
     }

@@ -10,6 +10,8 @@ namespace QueryWatch.Explain.Store;
 /// </summary>
 internal static class PlanJsonRedactor
 {
+    private static readonly JsonSerializerOptions s_options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The redacted JSON, compact; null when <paramref name="json"/> is not JSON.</summary>
     public static string? Redact(string json)
     {
@@ -25,7 +27,8 @@ internal static class PlanJsonRedactor
 
         if (root is null) return null;
         root = Walk(root);
-        return root.ToJsonString();
+        // As the CLI writes JSON: '…' stays readable rather than \u0027\u2026\u0027; nothing here goes into HTML unescaped.
+        return root.ToJsonString(s_options);
     }
 
     private static JsonNode Walk(JsonNode node)

@@ -97,6 +97,18 @@ internal static class StoreSchema
         return (before, Math.Max(before, CurrentVersion));
     }
 
+    /// <summary>
+    /// <c>querywatch store init</c>: connects to <paramref name="connectionString"/> and creates or upgrades the schema.
+    /// </summary>
+    /// <exception cref="StoreAccessException">The server could not be reached or refused.</exception>
+    public static Task<(int Before, int After)> InitAsync(string connectionString, CancellationToken ct) => StoreAccessException.Wrap(async () =>
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { ApplicationName = "QueryWatch store init" };
+        await using var connection = new NpgsqlConnection(builder.ConnectionString);
+        await connection.OpenAsync(ct).ConfigureAwait(false);
+        return await ApplyAsync(connection, ct).ConfigureAwait(false);
+    });
+
     private static string Resource(string name)
     {
         using var stream = Assembly.GetExecutingAssembly().GetManifestResourceStream("QueryWatch.Store." + name + ".sql")
