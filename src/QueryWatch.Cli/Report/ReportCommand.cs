@@ -59,12 +59,7 @@ internal static class ReportCommand
                 text = JsonReport.Render(findings, from, generatedAt);
                 break;
             case "html":
-                if (RenderHtml(findings, from, generatedAt) is not { } html)
-                {
-                    console.Error.WriteLine("querywatch: --format html is not available in this build; use --format text or json");
-                    return ExitCodes.UnreadableInput;
-                }
-                text = html;
+                text = HtmlReport.Render(findings, from, generatedAt);
                 break;
             default:
                 text = TextReport.Render(findings, from, generatedAt);
@@ -87,16 +82,6 @@ internal static class ReportCommand
             console.Error.WriteLine($"querywatch: cannot write {outputPath}: {e.Message}");
             return ExitCodes.UnreadableInput;
         }
-    }
-
-    /// <summary>
-    /// The HTML form (issue #14 part 3): the page is rendered by <c>Report/HtmlReport.cs</c>
-    /// (<c>HtmlReport.Render(findings, since, generatedAt)</c>) where this build has it; null where it does not.
-    /// </summary>
-    private static string? RenderHtml(IReadOnlyList<FleetFinding> findings, DateTimeOffset since, DateTimeOffset generatedAt)
-    {
-        _ = (findings, since, generatedAt);
-        return null;
     }
 
     /// <summary><c>24h</c>, <c>7d</c>, <c>30m</c>, <c>90s</c>, <c>1500ms</c> or a bare number of hours; null when unreadable or not positive.</summary>

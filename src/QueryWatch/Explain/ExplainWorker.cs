@@ -176,6 +176,8 @@ internal sealed class ExplainWorker(
             var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics, command.Observed with { MsPerCostUnit = _calibration.MsPerCostUnit });
             findings = await _advice.VerifyIndexesAsync(findings, statement, command.Parameters, fingerprint, ct).ConfigureAwait(false);
             findings = await _probes.MeasureAsync(findings, plan.Value.Plan, statement, command, fingerprint, ct).ConfigureAwait(false);
+            // The plan shape seen for the statement (issue #15's hash), for the plan history a fleet shares.
+            store?.RecordPlanShape(fingerprint.Id, unchecked((long)PlanShape.Hash(plan.Value.Plan)), command.Outcome, command.Duration, command.CapturedAt);
             var impact = findings.Count > 0 ? await ImpactAsync(whole, plan.Value.Plan.QueryIdentifier, ct).ConfigureAwait(false) : default;
             var reported = _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity, impact.Figures);
             if (store is not null && reported.Count > 0) Keep(command, whole, fingerprint, plan.Value.Plan.QueryIdentifier, plan.Value.Json, reported, impact);
@@ -414,14 +416,31 @@ internal sealed class ExplainWorker(
         return options.LogParameterValues ? reason : FindingRedactor.RedactText(reason);
     }
 
-    private static Activity? StartActivity(CapturedCommand command)
+    private Activity? StartActivity(CapturedCommand command)
     {
         if (!QueryWatchActivity.Source.HasListeners()) return null;
         ActivityLink[]? links = command.ActivityContext == default ? null : [new ActivityLink(command.ActivityContext)];
         var activity = QueryWatchActivity.Source.StartActivity("QueryWatch explain", ActivityKind.Internal, parentContext: default, links: links);
-        activity?.SetTag("querywatch.outcome", command.Outcome.ToString());
-        activity?.SetTag("querywatch.duration_ms", (long)command.Duration.TotalMilliseconds);
+        if (activity is null) return null;
+        activity.SetTag("querywatch.outcome", command.Outcome.ToString());
+        activity.SetTag("querywatch.duration_ms", (long)command.Duration.TotalMilliseconds);
+        ExplainSpanTags.Set(activity, command, _databaseName ??= DatabaseName(), options.LogParameterValues);
         return activity;
+    }
+
+    private string? _databaseName;
+
+    /// <summary>The database the worker explains in, the application's own: OpenTelemetry's <c>db.namespace</c>.</summary>
+    private string DatabaseName()
+    {
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database ?? "";
+        }
+        catch (ArgumentException)
+        {
+            return "";
+        }
     }
 
     public async ValueTask DisposeAsync()

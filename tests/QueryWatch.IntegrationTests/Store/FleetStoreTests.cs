@@ -106,6 +106,32 @@ public sealed class FleetStoreTests(FleetCluster cluster) : IClassFixture<FleetC
                      "instances", "capturedMs", "calls", "totalTimeMs", "firstSeen", "lastSeen", "message", "suggestion" })
             Assert.True(printed.TryGetProperty(property, out _), property);
 
+        // Explained once: one plan shape recorded for the statement, one sample.
+        await using (var connection = new NpgsqlConnection(store))
+        {
+            await connection.OpenAsync(Ct);
+            await using var plans = new NpgsqlCommand("SELECT count(*), sum(sample_count)::bigint FROM querywatch.plans WHERE fingerprint = $1", connection)
+            {
+                Parameters = { new() { Value = unchecked((long)ulong.Parse(slowFingerprint!, NumberStyles.HexNumber, CultureInfo.InvariantCulture)) } },
+            };
+            await using var reader = await plans.ExecuteReaderAsync(Ct);
+            Assert.True(await reader.ReadAsync(Ct));
+            Assert.Equal(1, reader.GetInt64(0));
+            Assert.Equal(1, reader.GetInt64(1));
+        }
+
+        var page = Path.Combine(Path.GetTempPath(), "qw-report-" + Guid.NewGuid().ToString("N") + ".html");
+        try
+        {
+            var html = Cli("report", "--connection", store, "--since", "1h", "--format", "html", "-o", page);
+            Assert.True(html.ExitCode == ExitCodes.Ok, html.Error);
+            Assert.Contains(slowFingerprint!, await File.ReadAllTextAsync(page, Ct), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(page);
+        }
+
         // The text form prints each (statement, rule) once: one "when:" line per finding of the slow statement.
         var text = Cli("report", "--connection", store, "--since", "1h");
         Assert.True(text.ExitCode == ExitCodes.Ok, text.Error);
@@ -215,5 +241,54 @@ public sealed class FleetStoreTests(FleetCluster cluster) : IClassFixture<FleetC
             await Task.Delay(250, Ct);
         }
         Assert.Single(host.Events(QueryWatchEventId.StoreUnavailable), e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+    }
+
+    [Fact]
+    public async Task Dba_script_creates_the_schema_store_init_then_has_nothing_to_do_and_the_script_runs_again_unchanged()
+    {
+        var store = await cluster.CreateDatabaseAsync("dba_store");
+        await using (var connection = new NpgsqlConnection(store))
+        {
+            await connection.OpenAsync(Ct);
+            for (var i = 0; i < 2; i++)
+            {
+                await using var script = new NpgsqlCommand(StoreSchema.Script(), connection);
+                await script.ExecuteNonQueryAsync(Ct);
+            }
+            Assert.Equal(StoreSchema.CurrentVersion, await StoreSchema.ReadVersionAsync(connection, Ct));
+        }
+
+        var init = Cli("store", "init", "--connection", store);
+
+        Assert.True(init.ExitCode == ExitCodes.Ok, init.Error);
+        Assert.Contains("nothing to do", init.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Store_without_its_schema_is_refused_once_and_created_by_the_worker_only_with_CreateSchema()
+    {
+        var app = await cluster.CreateDatabaseAsync("schema_app", 1_000);
+        var store = await cluster.CreateDatabaseAsync("schema_store");
+        await using (var refused = await FleetHost.StartAsync(app, store))
+        {
+            Assert.Equal([1], await refused.QueryAsync("SELECT 1 AS \"Value\"", Ct));
+            var warning = await refused.WaitForAsync(QueryWatchEventId.StoreUnavailable);
+            Assert.Contains("store init", (string?)warning.GetStructuredStateValue("Fix"), StringComparison.Ordinal);
+            Assert.Equal("schema querywatch is not there", warning.GetStructuredStateValue("Reason"));
+            // Explained all the same, on the process's own cooldown.
+            await refused.WaitForAsync(QueryWatchEventId.ExplainCompleted);
+        }
+        await using (var check = new NpgsqlConnection(store))
+        {
+            await check.OpenAsync(Ct);
+            Assert.Equal(0, await StoreSchema.ReadVersionAsync(check, Ct));
+        }
+
+        await using var creating = await FleetHost.StartAsync(app, store, new() { ["QueryWatch:Store:CreateSchema"] = "true" });
+        Assert.Equal([2], await creating.QueryAsync("SELECT 2 AS \"Value\"", Ct));
+
+        var created = await creating.WaitForAsync(QueryWatchEventId.StoreSchemaCreated);
+        Assert.Equal(StoreSchema.CurrentVersion.ToString(CultureInfo.InvariantCulture), created.GetStructuredStateValue("ToVersion"));
+        Assert.Empty(creating.Events(QueryWatchEventId.StoreUnavailable));
     }
 }

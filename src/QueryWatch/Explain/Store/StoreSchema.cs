@@ -68,9 +68,13 @@ internal static class StoreSchema
     /// <summary>The version recorded in <paramref name="connection"/>'s database; 0 when the schema is not there.</summary>
     public static async Task<int> ReadVersionAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            "SELECT CASE WHEN to_regclass('querywatch.schema_version') IS NULL THEN 0 ELSE (SELECT coalesce(max(version), 0) FROM querywatch.schema_version) END",
-            connection);
+        // Two statements: one that names a missing table fails when parsed, whatever a CASE around it says.
+        await using (var exists = new NpgsqlCommand("SELECT to_regclass('querywatch.schema_version') IS NOT NULL", connection))
+        {
+            if (await exists.ExecuteScalarAsync(ct).ConfigureAwait(false) is not true) return 0;
+        }
+
+        await using var command = new NpgsqlCommand("SELECT coalesce(max(version), 0) FROM querywatch.schema_version", connection);
         return Convert.ToInt32(await command.ExecuteScalarAsync(ct).ConfigureAwait(false), CultureInfo.InvariantCulture);
     }
 
