@@ -291,4 +291,26 @@ public sealed class FleetStoreTests(FleetCluster cluster) : IClassFixture<FleetC
         Assert.Equal(StoreSchema.CurrentVersion.ToString(CultureInfo.InvariantCulture), created.GetStructuredStateValue("ToVersion"));
         Assert.Empty(creating.Events(QueryWatchEventId.StoreUnavailable));
     }
+
+    [Fact]
+    public async Task Report_redacts_what_an_instance_logging_values_stored_unless_values_are_asked_for()
+    {
+        var (app, store) = await CreateAsync("values");
+        await using (var host = await FleetHost.StartAsync(app, store, new() { ["QueryWatch:LogParameterValues"] = "true" }))
+        {
+            await host.QueryAsync("SELECT i.id AS \"Value\" FROM items i WHERE i.note = 'secret-note-4711'", Ct);
+            await host.WaitForAsync(QueryWatchEventId.Finding);
+            await WaitForReportAsync(store, f => f.Count > 0);
+        }
+
+        // The stored plan holds the constant (the page draws it); the SQL is normalized either way.
+        var json = Cli("report", "--connection", store, "--since", "1h", "--format", "json");
+        var page = Cli("report", "--connection", store, "--since", "1h", "--format", "html");
+        var shown = Cli("report", "--connection", store, "--since", "1h", "--format", "html", "--show-values");
+
+        Assert.True(page.ExitCode == ExitCodes.Ok, page.Error);
+        Assert.DoesNotContain("secret-note-4711", json.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-note-4711", page.Out, StringComparison.Ordinal);
+        Assert.Contains("secret-note-4711", shown.Out, StringComparison.Ordinal);
+    }
 }
