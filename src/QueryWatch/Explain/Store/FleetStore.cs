@@ -146,14 +146,8 @@ internal sealed class FleetStore : IAsyncDisposable
         {
             await using var connection = await OpenAsync(ct).ConfigureAwait(false);
             await using var batch = new NpgsqlBatch(connection);
-            batch.BatchCommands.Add(Command("""
-                INSERT INTO querywatch.explain_claims AS c (fingerprint, claimed_at, instance) VALUES ($1, clock_timestamp(), $2)
-                ON CONFLICT (fingerprint) DO UPDATE SET claimed_at = EXCLUDED.claimed_at, instance = EXCLUDED.instance
-                WHERE c.claimed_at <= EXCLUDED.claimed_at - make_interval(secs => $3)
-                RETURNING claimed_at
-                """, Key(fingerprint), Instance, _cooldown.TotalSeconds));
-            batch.BatchCommands.Add(Command(
-                "SELECT coalesce(sum(cancelled_count + timed_out_count), 0)::bigint FROM querywatch.captures WHERE fingerprint = $1", Key(fingerprint)));
+            batch.BatchCommands.Add(Command(StoreSql.Claim, Key(fingerprint), Instance, _cooldown.TotalSeconds));
+            batch.BatchCommands.Add(Command(StoreSql.FleetUnfinished, Key(fingerprint)));
             var captures = AddCaptureWrites(batch);
             DateTimeOffset? claimedAt = null;
             long written;
@@ -197,17 +191,11 @@ internal sealed class FleetStore : IAsyncDisposable
             foreach (var f in _findings) batch.BatchCommands.Add(FindingWrite(f));
             foreach (var ((fingerprint, shape), counts) in _plans)
             {
-                batch.BatchCommands.Add(Command("""
-                    INSERT INTO querywatch.plans AS p (fingerprint, shape_hash, first_seen, last_seen, sample_count, total_ms) VALUES ($1, $2, $3, $4, $5, $6)
-                    ON CONFLICT (fingerprint, shape_hash) DO UPDATE SET first_seen = least(p.first_seen, EXCLUDED.first_seen),
-                        last_seen = greatest(p.last_seen, EXCLUDED.last_seen), sample_count = p.sample_count + EXCLUDED.sample_count,
-                        total_ms = p.total_ms + EXCLUDED.total_ms
-                    """, Key(fingerprint), shape, counts.First, counts.Last, counts.Count, counts.CapturedMs));
+                batch.BatchCommands.Add(Command(StoreSql.PlanWrite, Key(fingerprint), shape, counts.First, counts.Last, counts.Count, counts.CapturedMs));
             }
             foreach (var (fingerprint, claimedAt) in _releases)
             {
-                batch.BatchCommands.Add(Command(
-                    "DELETE FROM querywatch.explain_claims WHERE fingerprint = $1 AND instance = $2 AND claimed_at = $3", Key(fingerprint), Instance, claimedAt));
+                batch.BatchCommands.Add(Command(StoreSql.Release, Key(fingerprint), Instance, claimedAt));
             }
 
             if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -228,32 +216,14 @@ internal sealed class FleetStore : IAsyncDisposable
     {
         foreach (var (fingerprint, c) in _captures)
         {
-            batch.BatchCommands.Add(Command("""
-                INSERT INTO querywatch.captures AS c (fingerprint, instance, first_seen, last_seen, slow_count, cancelled_count, timed_out_count, captured_ms, unfinished_ms)
-                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                ON CONFLICT (fingerprint, instance) DO UPDATE SET first_seen = least(c.first_seen, EXCLUDED.first_seen), last_seen = greatest(c.last_seen, EXCLUDED.last_seen),
-                    slow_count = c.slow_count + EXCLUDED.slow_count, cancelled_count = c.cancelled_count + EXCLUDED.cancelled_count,
-                    timed_out_count = c.timed_out_count + EXCLUDED.timed_out_count, captured_ms = c.captured_ms + EXCLUDED.captured_ms,
-                    unfinished_ms = c.unfinished_ms + EXCLUDED.unfinished_ms
-                """, Key(fingerprint), Instance, c.First, c.Last, c.Slow, c.Cancelled, c.TimedOut, c.CapturedMs, c.UnfinishedMs));
+            batch.BatchCommands.Add(Command(StoreSql.CaptureWrite,
+                Key(fingerprint), Instance, c.First, c.Last, c.Slow, c.Cancelled, c.TimedOut, c.CapturedMs, c.UnfinishedMs));
         }
         return _captures.Count;
     }
 
-    private static NpgsqlBatchCommand FindingWrite(StoredFinding f) => Command("""
-        INSERT INTO querywatch.findings AS f (fingerprint, rule_id, capture_fingerprint, rule_name, severity, query_id, sql, first_seen, last_seen,
-            message, suggestion, node, plan, calls, total_exec_time_ms, mean_exec_time_ms, redacted)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11, $12::json, $13, $14, $15, $16)
-        ON CONFLICT (fingerprint, rule_id) DO UPDATE SET capture_fingerprint = EXCLUDED.capture_fingerprint, rule_name = EXCLUDED.rule_name,
-            severity = CASE WHEN array_position(ARRAY['info', 'warning', 'critical'], EXCLUDED.severity)
-                               >= coalesce(array_position(ARRAY['info', 'warning', 'critical'], f.severity), 0) THEN EXCLUDED.severity ELSE f.severity END,
-            query_id = coalesce(EXCLUDED.query_id, f.query_id), sql = EXCLUDED.sql,
-            first_seen = least(f.first_seen, EXCLUDED.first_seen), last_seen = greatest(f.last_seen, EXCLUDED.last_seen),
-            explained_count = f.explained_count + 1, message = EXCLUDED.message, suggestion = EXCLUDED.suggestion, node = EXCLUDED.node,
-            plan = coalesce(EXCLUDED.plan, f.plan), calls = coalesce(EXCLUDED.calls, f.calls),
-            total_exec_time_ms = coalesce(EXCLUDED.total_exec_time_ms, f.total_exec_time_ms),
-            mean_exec_time_ms = coalesce(EXCLUDED.mean_exec_time_ms, f.mean_exec_time_ms), redacted = EXCLUDED.redacted AND f.redacted
-        """, Key(f.Fingerprint), f.RuleId, Key(f.CaptureFingerprint), f.RuleName, f.Severity, Nullable(f.QueryId, NpgsqlDbType.Text), f.Sql, f.Seen,
+    private static NpgsqlBatchCommand FindingWrite(StoredFinding f) => Command(StoreSql.FindingWrite,
+        Key(f.Fingerprint), f.RuleId, Key(f.CaptureFingerprint), f.RuleName, f.Severity, Nullable(f.QueryId, NpgsqlDbType.Text), f.Sql, f.Seen,
         f.Message, f.Suggestion, Nullable(f.Node, NpgsqlDbType.Text), Nullable(f.Plan, NpgsqlDbType.Text), Nullable(f.Calls, NpgsqlDbType.Bigint),
         Nullable(f.TotalTimeMs, NpgsqlDbType.Double), Nullable(f.MeanTimeMs, NpgsqlDbType.Double), f.Redacted);
 
@@ -346,31 +316,4 @@ internal sealed class FleetStore : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
-
-    /// <summary>Counts of captures of one statement shape (or one plan shape) not written yet.</summary>
-    private sealed class CaptureCounts(DateTimeOffset first)
-    {
-        public DateTimeOffset First { get; private set; } = first;
-        public DateTimeOffset Last { get; private set; } = first;
-        public long Slow { get; private set; }
-        public long Cancelled { get; private set; }
-        public long TimedOut { get; private set; }
-        public long Count { get; private set; }
-        public double CapturedMs { get; private set; }
-        public double UnfinishedMs { get; private set; }
-
-        public void Add(CommandOutcome outcome, TimeSpan duration, DateTimeOffset at)
-        {
-            if (at < First) First = at;
-            if (at > Last) Last = at;
-            Count++;
-            CapturedMs += duration.TotalMilliseconds;
-            switch (outcome)
-            {
-                case CommandOutcome.Slow: Slow++; break;
-                case CommandOutcome.Cancelled: Cancelled++; UnfinishedMs += duration.TotalMilliseconds; break;
-                case CommandOutcome.TimedOut: TimedOut++; UnfinishedMs += duration.TotalMilliseconds; break;
-            }
-        }
-    }
 }
