@@ -118,6 +118,15 @@ public sealed class QueryWatchOptions
     /// </summary>
     public long MaxQueuedBytes { get; set; } = 16L * 1024 * 1024;
 
+    /// <summary>
+    /// How many times one statement (the same command text) may run in one DbContext instance before
+    /// QueryWatch reports it as QW027 repeated-statement, an N+1: logged once per instance and statement,
+    /// when the count reaches this number, with the count, the time the executions took together, the
+    /// normalized SQL and the operation it ran in. A pooled context counts afresh for each lease.
+    /// Default: 20. Zero turns the count off. Otherwise at least 2.
+    /// </summary>
+    public int RepeatedStatementThreshold { get; set; } = 20;
+
     /// <summary>The longest wait between two attempts on an unavailable or refusing server; internal so tests can shorten it.</summary>
     internal TimeSpan MaxBackoff { get; set; } = TimeSpan.FromSeconds(5);
 
