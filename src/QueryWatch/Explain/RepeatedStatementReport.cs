@@ -52,7 +52,7 @@ internal sealed class RepeatedStatementReport(
         var tag = FindingReporter.TagText(context.Tag);
         if (tag is not null && !options.LogParameterValues) tag = FindingRedactor.RedactText(tag);
         var redacted = context with { Tag = tag };
-        var message = QW027RepeatedStatement.Message(count, total, context.DbContextType, context.Operation);
+        var message = QW027RepeatedStatement.Message(count, context.DbContextType, context.Operation);
         Log.RepeatedStatement(logger, level, severity, fingerprint.IdHex, count, (long)total.TotalMilliseconds, message, fingerprint.Normalized, redacted);
     }
 

@@ -5,7 +5,8 @@ namespace QueryWatch.Explain;
 /// <summary>
 /// One owner's statements: an open-addressed table keyed by the text's identity (its object hash code, which
 /// the runtime keeps in the object header, not a hash of the characters), 8 slots growing to 64. Past 64
-/// statements, a new one takes its home slot and that slot's count starts again.
+/// statements, a new one takes its home slot and that slot's count starts again. The slot counted last is
+/// tried first: a loop sends the same statement again, and then no hash code is read at all.
 /// </summary>
 internal sealed class StatementCounts
 {
@@ -15,6 +16,7 @@ internal sealed class StatementCounts
     private Slot[] _slots = new Slot[InitialSlots];
     private int _used;
     private int _lease;
+    private int _last; // the slot of the statement counted last: a loop sends the same one again
 
     /// <summary>The table's size now, in slots (tests).</summary>
     internal int Capacity => _slots.Length;
@@ -22,6 +24,9 @@ internal sealed class StatementCounts
     public bool Count(int lease, string text, long ticks, int threshold, out TimeSpan total)
     {
         if (lease != _lease) Reset(lease);
+        var recent = _slots;
+        var last = (uint)_last < (uint)recent.Length ? _last : 0;
+        if (ReferenceEquals(recent[last].Text, text)) return Add(ref recent[last], ticks, threshold, out total);
         while (true)
         {
             var slots = _slots;
@@ -30,11 +35,17 @@ internal sealed class StatementCounts
             for (int probe = 0, i = home; probe < slots.Length; probe++, i = (i + 1) & mask)
             {
                 ref var slot = ref slots[i];
-                if (ReferenceEquals(slot.Text, text)) return Add(ref slot, ticks, threshold, out total);
+                if (ReferenceEquals(slot.Text, text))
+                {
+                    _last = i;
+                    return Add(ref slot, ticks, threshold, out total);
+                }
+
                 if (slot.Text is not null) continue;
                 if (_used >= slots.Length / 4 * 3 && slots.Length < MaxSlots) break;
                 slot.Text = text;
                 _used++;
+                _last = i;
                 return Add(ref slot, ticks, threshold, out total);
             }
 
@@ -47,6 +58,7 @@ internal sealed class StatementCounts
             // Full at its largest (an owner that ran 64 other statements, none of them repeated enough yet).
             ref var evicted = ref slots[home];
             evicted = new Slot { Text = text };
+            _last = home;
             return Add(ref evicted, ticks, threshold, out total);
         }
     }

@@ -27,10 +27,10 @@ internal sealed class QW027RepeatedStatement : IPlanRule
     {
     }
 
-    /// <summary>What happened, in QueryWatch's own words: counts, times and type names, never a value.</summary>
-    public static string Message(int count, TimeSpan total, string? dbContextType, string? operation)
+    /// <summary>What happened, in QueryWatch's own words: a count and names, never a value (the event carries the time).</summary>
+    public static string Message(int count, string? dbContextType, string? operation)
         => string.Create(CultureInfo.InvariantCulture,
-            $"The same statement ran {count} times in one {dbContextType ?? "DbContext"} instance{(operation is null ? "" : " during " + operation)}, {RuleText.Ms(total.TotalMilliseconds)} together: the code loads rows one at a time (N+1), one round trip each.");
+            $"The same statement ran {count} times in one {dbContextType ?? "DbContext"} instance{(operation is null ? "" : " during " + operation)}: the code loads rows one at a time (N+1), one round trip each.");
 
     /// <summary>The fix, as <c>QueryRecorder.AssertNoRepeatedStatements</c> words it in a test.</summary>
     public const string Suggestion =

@@ -96,6 +96,7 @@ public sealed class RepeatedStatementTests(PostgresFixture postgres)
         Assert.Equal("ok", await http.GetStringAsync("/categories/7/names", Ct));
 
         var finding = await db.WaitForAsync(QueryWatchEventId.Finding, IsRepeated);
+        TestContext.Current.TestOutputHelper?.WriteLine($"{finding.Level} {finding.Id.Id}: {finding.Message}");
         Assert.Equal("repeated-statement", finding.GetStructuredStateValue("RuleName"));
         Assert.Equal("Observed", finding.GetStructuredStateValue("Basis"));
         Assert.Equal("Repeated", finding.GetStructuredStateValue("Outcome"));
