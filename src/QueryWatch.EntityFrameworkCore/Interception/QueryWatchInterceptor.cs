@@ -274,7 +274,8 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         if (context is null) return;
         try
         {
-            if (command.CommandText is { } text && _repeated!.Count(context, context.ContextId.Lease, text, duration, out var total))
+            var id = context.ContextId;
+            if (command.CommandText is { } text && _repeated!.Count(context, id.InstanceId, id.Lease, text, duration, out var total))
                 ReportRepeated(text, context, total, source);
         }
         catch (Exception e)

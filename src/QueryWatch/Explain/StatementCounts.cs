@@ -18,6 +18,12 @@ internal sealed class StatementCounts
     private int _lease;
     private int _last; // the slot of the statement counted last: a loop sends the same one again
 
+    /// <summary>The owner's id (EF's <c>DbContextId.InstanceId</c>): what a thread's cached table is checked by.</summary>
+    public Guid OwnerId { get; set; }
+
+    /// <summary>The counter this table belongs to (an owner has one per interceptor).</summary>
+    public RepeatedStatements? Table { get; set; }
+
     /// <summary>The table's size now, in slots (tests).</summary>
     internal int Capacity => _slots.Length;
 

@@ -17,11 +17,16 @@ public sealed class RepeatedStatementsTests
     // A new string instance each call, as EF builds one text per query shape (never a literal: literals are interned).
     private static string Text(string sql) => new(sql.AsSpan());
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> s_ids = new();
+
+    // An owner's id, as EF's DbContextId.InstanceId is one per DbContext instance.
+    private static Guid IdOf(object owner) => (Guid)s_ids.GetValue(owner, static _ => Guid.NewGuid());
+
     private static int Run(RepeatedStatements counter, object owner, string text, int times, int lease = 0, TimeSpan? each = null)
     {
         var reports = 0;
         for (var i = 0; i < times; i++)
-            if (counter.Count(owner, lease, text, each ?? s_ms, out _)) reports++;
+            if (counter.Count(owner, IdOf(owner), lease, text, each ?? s_ms, out _)) reports++;
         return reports;
     }
 
@@ -33,7 +38,7 @@ public sealed class RepeatedStatementsTests
         var text = Text("SELECT * FROM items WHERE id = @p0");
 
         Assert.Equal(0, Run(counter, owner, text, 19, each: TimeSpan.FromMilliseconds(2)));
-        Assert.True(counter.Count(owner, 0, text, TimeSpan.FromMilliseconds(2), out var total));
+        Assert.True(counter.Count(owner, IdOf(owner), 0, text, TimeSpan.FromMilliseconds(2), out var total));
         Assert.Equal(TimeSpan.FromMilliseconds(40), total);
         Assert.Equal(0, Run(counter, owner, text, 30));
     }
@@ -54,6 +59,28 @@ public sealed class RepeatedStatementsTests
 
         Assert.Equal(0, Run(counter, new object(), text, 15));
         Assert.Equal(0, Run(counter, new object(), text, 15));
+    }
+
+    [Fact]
+    public void Owners_alternating_on_one_thread_keep_their_own_counts()
+    {
+        var counter = new RepeatedStatements(20);
+        var other = new RepeatedStatements(20);
+        object first = new(), second = new();
+        var text = Text("SELECT * FROM items WHERE id = @p0");
+        var reports = 0;
+
+        for (var i = 0; i < 19; i++)
+        {
+            if (counter.Count(first, IdOf(first), 0, text, s_ms, out _)) reports++;
+            if (counter.Count(second, IdOf(second), 0, text, s_ms, out _)) reports++;
+            if (other.Count(first, IdOf(first), 0, text, s_ms, out _)) reports++;
+        }
+        Assert.Equal(0, reports);
+
+        Assert.True(counter.Count(first, IdOf(first), 0, text, s_ms, out _));
+        Assert.True(counter.Count(second, IdOf(second), 0, text, s_ms, out _));
+        Assert.True(other.Count(first, IdOf(first), 0, text, s_ms, out _));
     }
 
     [Fact]
@@ -100,7 +127,7 @@ public sealed class RepeatedStatementsTests
 
         for (var round = 0; round < 25; round++)
             for (var t = 0; t < texts.Length; t++)
-                if (counter.Count(owner, 0, texts[t], s_ms, out _)) reported[t]++;
+                if (counter.Count(owner, IdOf(owner), 0, texts[t], s_ms, out _)) reported[t]++;
 
         Assert.Equal([1, 1, 1], reported);
     }
@@ -116,9 +143,9 @@ public sealed class RepeatedStatementsTests
         for (var i = 0; i < 20; i++)
         {
             // Two statements the loop sends once each (SaveChanges batches build a new text every time).
-            counter.Count(owner, 0, Text("UPDATE items SET name = @p" + i), s_ms, out _);
-            counter.Count(owner, 0, Text("INSERT INTO log VALUES (@p" + i + ")"), s_ms, out _);
-            if (counter.Count(owner, 0, repeated, s_ms, out _)) reports++;
+            counter.Count(owner, IdOf(owner), 0, Text("UPDATE items SET name = @p" + i), s_ms, out _);
+            counter.Count(owner, IdOf(owner), 0, Text("INSERT INTO log VALUES (@p" + i + ")"), s_ms, out _);
+            if (counter.Count(owner, IdOf(owner), 0, repeated, s_ms, out _)) reports++;
         }
 
         Assert.Equal(1, reports);
