@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 using QueryWatch.Samples.WebApi;
 using QueryWatch.Testing;
 
@@ -20,13 +23,20 @@ if (string.IsNullOrWhiteSpace(connectionString))
 builder.Services.AddDbContext<AppDb>(o => o.UseNpgsql(connectionString).UseQueryWatch());
 builder.Services.AddQueryWatch(builder.Configuration.GetSection("QueryWatch"));
 
-// OpenTelemetry-ready: QueryWatch publishes a Meter named "QueryWatch" (querywatch.commands.captured,
-// querywatch.explains, querywatch.findings, querywatch.queue.dropped, querywatch.explain.duration) and an
-// ActivitySource named "QueryWatch" (an "QueryWatch explain" span with a querywatch.finding event per finding).
-// With the OpenTelemetry.Extensions.Hosting package and an exporter of your choice:
-//   builder.Services.AddOpenTelemetry()
-//       .WithMetrics(m => m.AddMeter("QueryWatch"))
-//       .WithTracing(t => t.AddSource("QueryWatch"));
+// OpenTelemetry: QueryWatch publishes a Meter named "QueryWatch" (querywatch.commands.captured, querywatch.explains,
+// querywatch.findings, querywatch.queue.dropped, querywatch.explain.duration) and an ActivitySource named "QueryWatch":
+// a "QueryWatch explain" span per explained command, with OpenTelemetry's database attributes (db.system.name,
+// db.namespace, db.query.summary, db.query.text normalized, db.response.status_code 57014 for a cancel), a
+// querywatch.finding event per finding, and a link to the request's span. Both reach any exporter; this sample
+// prints them on the console (OpenTelemetry:ConsoleExporter, on in appsettings.json). "Microsoft.AspNetCore" and
+// "Npgsql" add the request's span and Npgsql's own span for each command, which the explain span links back to.
+if (builder.Configuration.GetValue("OpenTelemetry:ConsoleExporter", false))
+{
+    builder.Services.AddOpenTelemetry()
+        .ConfigureResource(r => r.AddService("querywatch-sample-webapi"))
+        .WithTracing(t => t.AddSource("Microsoft.AspNetCore", "Npgsql", "QueryWatch").AddConsoleExporter())
+        .WithMetrics(m => m.AddMeter("QueryWatch").AddConsoleExporter());
+}
 
 var app = builder.Build();
 if (throwaway is not null)

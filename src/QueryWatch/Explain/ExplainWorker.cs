@@ -347,14 +347,31 @@ internal sealed class ExplainWorker(
         return options.LogParameterValues ? reason : FindingRedactor.RedactText(reason);
     }
 
-    private static Activity? StartActivity(CapturedCommand command)
+    private Activity? StartActivity(CapturedCommand command)
     {
         if (!QueryWatchActivity.Source.HasListeners()) return null;
         ActivityLink[]? links = command.ActivityContext == default ? null : [new ActivityLink(command.ActivityContext)];
         var activity = QueryWatchActivity.Source.StartActivity("QueryWatch explain", ActivityKind.Internal, parentContext: default, links: links);
-        activity?.SetTag("querywatch.outcome", command.Outcome.ToString());
-        activity?.SetTag("querywatch.duration_ms", (long)command.Duration.TotalMilliseconds);
+        if (activity is null) return null;
+        activity.SetTag("querywatch.outcome", command.Outcome.ToString());
+        activity.SetTag("querywatch.duration_ms", (long)command.Duration.TotalMilliseconds);
+        ExplainSpanTags.Set(activity, command, _databaseName ??= DatabaseName(), options.LogParameterValues);
         return activity;
+    }
+
+    private string? _databaseName;
+
+    /// <summary>The database the worker explains in, the application's own: OpenTelemetry's <c>db.namespace</c>.</summary>
+    private string DatabaseName()
+    {
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database ?? "";
+        }
+        catch (ArgumentException)
+        {
+            return "";
+        }
     }
 
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();

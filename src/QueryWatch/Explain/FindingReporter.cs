@@ -44,6 +44,9 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
                 ["querywatch.basis"] = finding.Basis.ToString(),
                 ["querywatch.node"] = finding.NodePath,
                 ["querywatch.fingerprint"] = fingerprint.IdHex,
+                // The statement the finding is about, by OpenTelemetry's database conventions: a batch's span has several.
+                ["db.query.text"] = fingerprint.Normalized,
+                ["db.query.summary"] = SqlQuerySummary.Of(fingerprint.Normalized),
             };
             // Context tags only when known: an absent value is absent.
             if (context.CommandSource is { } source) tags["querywatch.command_source"] = source;

@@ -35,6 +35,58 @@ public sealed class WebApiSampleTests(PostgresFixture postgres)
         Assert.Contains("CREATE INDEX", state.GetProperty("Suggestion").GetString());
     }
 
+    [Fact]
+    public async Task Web_sample_prints_QueryWatchs_span_with_the_database_conventions_linked_to_the_request()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var connectionString = await postgres.CreateDatabaseAsync("qw_webapi_otel", ct);
+        var url = $"http://127.0.0.1:{FreePort()}";
+        await using var sample = SampleProcess.Start("WebApiSample",
+            "--urls", url,
+            "--ConnectionStrings:Default=" + connectionString,
+            "--QueryWatch:SlowCommandThreshold=00:00:00.001",
+            "--OpenTelemetry:ConsoleExporter=true");
+        using var http = new HttpClient { BaseAddress = new Uri(url) };
+        await WaitUntilHealthyAsync(http, sample, ct);
+
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/slow?email=user4242@example.com", ct)).StatusCode);
+
+        // The console exporter prints a span as a block of "Activity.*" lines; QueryWatch's ends its block with its
+        // resource, printed after the request's own span (the request ended before the worker explained).
+        await sample.WaitForLineAsync(l => l.StartsWith("Activity.DisplayName:", StringComparison.Ordinal) && l.EndsWith("QueryWatch explain", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30), ct);
+        var spans = await SpanBlocksAsync(sample, ct);
+        var explain = spans.Single(b => b.Any(l => l.EndsWith("QueryWatch explain", StringComparison.Ordinal)));
+        Assert.Contains("    db.system.name: postgresql", explain);
+        Assert.Contains("    db.namespace: " + new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database, explain);
+        Assert.Contains("    db.query.summary: SELECT users", explain);
+        Assert.Contains("        querywatch.rule_id: QW018", explain);
+        Assert.Contains(explain, l => l.StartsWith("    db.query.text: SELECT", StringComparison.Ordinal) && l.Contains("lower(u.email) = $1", StringComparison.Ordinal));
+        var link = explain[explain.IndexOf("Activity.Links:") + 1].Trim().Split(' ');
+        var request = spans.Single(b => b.Any(l => l.EndsWith("Microsoft.AspNetCore.Hosting.HttpRequestIn", StringComparison.Ordinal)
+            && l.StartsWith("Activity.DisplayName:", StringComparison.Ordinal)) && b.Contains("Activity.SpanId:             " + link[1]));
+        Assert.Contains("Activity.TraceId:            " + link[0], request);
+    }
+
+    /// <summary>The console exporter's span blocks printed so far, once QueryWatch's block is complete.</summary>
+    private static async Task<List<List<string>>> SpanBlocksAsync(SampleProcess sample, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var blocks = new List<List<string>>();
+            foreach (var line in sample.Lines)
+            {
+                if (line.StartsWith("Activity.TraceId:", StringComparison.Ordinal)) blocks.Add([]);
+                if (blocks.Count > 0) blocks[^1].Add(line);
+            }
+            if (blocks.Any(b => b.Any(l => l.EndsWith("QueryWatch explain", StringComparison.Ordinal)) && b.Any(l => l.StartsWith("Resource associated", StringComparison.Ordinal))))
+                return blocks;
+            Assert.True(DateTime.UtcNow < deadline, "QueryWatch's span block did not complete within 30 s. Output:\n" + sample.Output);
+            await Task.Delay(100, ct);
+        }
+    }
+
     /// <summary>The RuleId of a QueryWatch finding event (3001) printed by the JSON console formatter; null otherwise.</summary>
     private static string? FindingRule(string line)
     {
