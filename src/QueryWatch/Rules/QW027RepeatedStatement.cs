@@ -29,8 +29,12 @@ internal sealed class QW027RepeatedStatement : IPlanRule
 
     /// <summary>What happened, in QueryWatch's own words: a count and names, never a value (the event carries the time).</summary>
     public static string Message(int count, string? dbContextType, string? operation)
-        => string.Create(CultureInfo.InvariantCulture,
-            $"The same statement ran {count} times in one {dbContextType ?? "DbContext"} instance{(operation is null ? "" : " during " + operation)}: the code loads rows one at a time (N+1), one round trip each.");
+    {
+        var owner = dbContextType ?? "DbContext";
+        var during = operation is null ? "" : " during " + operation;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"The same statement ran {count} times in one {owner} instance{during}: the code loads rows one at a time (N+1), one round trip each.");
+    }
 
     /// <summary>The fix, as <c>QueryRecorder.AssertNoRepeatedStatements</c> words it in a test.</summary>
     public const string Suggestion =
