@@ -132,6 +132,7 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
             debugInfo["QueryWatch:ExplainFailedCommands"] = Extension.Options.ExplainFailedCommands.ToString(CultureInfo.InvariantCulture);
             debugInfo["QueryWatch:Rewrites:Mode"] = Extension.RewriteMode.ToString();
             debugInfo["QueryWatch:Rewrites:DisabledRewrites"] = Extension.DisabledRewritesKey;
+            debugInfo["QueryWatch:RepeatedStatementThreshold"] = Extension.Options.RepeatedStatementThreshold.ToString(CultureInfo.InvariantCulture);
         }
     }
 }

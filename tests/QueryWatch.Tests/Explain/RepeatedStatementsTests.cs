@@ -184,6 +184,29 @@ public sealed class RepeatedStatementsTests
     }
 
     [Fact]
+    public void Report_is_counted_on_the_meter_by_rule()
+    {
+        long counted = 0;
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == "QueryWatch" && instrument.Name == "querywatch.findings") l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "rule" && (string?)tag.Value == "QW027") Interlocked.Add(ref counted, value);
+        });
+        listener.Start();
+
+        new RepeatedStatementReport(new CapturingLogger(), new QueryWatchOptions(), "SELECT 1", 20, s_ms, default).Report();
+
+        Assert.True(Interlocked.Read(ref counted) >= 1);
+    }
+
+    [Fact]
     public void Report_of_a_rule_turned_off_logs_nothing_and_a_severity_override_sets_the_level()
     {
         var off = new QueryWatchOptions();
