@@ -43,6 +43,8 @@ internal sealed class QueryWatchOptionsValidator : IValidateOptions<QueryWatchOp
             errors.Add(Invalid(nameof(options.MaxCapturedParameterBytes), options.MaxCapturedParameterBytes, "set 0 or more bytes, e.g. 262144 (256 KiB); 0 keeps no parameter value"));
         if (options.MaxQueuedBytes < 1)
             errors.Add(Invalid(nameof(options.MaxQueuedBytes), options.MaxQueuedBytes, "set 1 or more bytes, e.g. 16777216 (16 MiB)"));
+        if (options.RepeatedStatementThreshold is < 0 or 1)
+            errors.Add(Invalid(nameof(options.RepeatedStatementThreshold), options.RepeatedStatementThreshold, "set 2 or more executions of one statement in one DbContext instance, e.g. 20, or 0 to turn the count off"));
         if (options.Store is null)
             errors.Add(Invalid(nameof(options.Store), "null", "leave it unset for no store, or set Store.ConnectionString"));
         else if (options.Store.ConnectionString is { } store && string.IsNullOrWhiteSpace(store))

@@ -108,10 +108,12 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
         // Only what the interceptor instance reads on the hot path changes the service provider;
         // everything else is read from each context's own extension at capture time.
         // The rewrite mode and disabled ids too: the interceptor owns the book of verified rewrites;
-        // and whether live sampling is on: the interceptor owns the slot table of running commands.
+        // and whether live sampling is on: the interceptor owns the slot table of running commands;
+        // and RepeatedStatementThreshold: the interceptor counts repeated statements against it.
         public override int GetServiceProviderHashCode() => _serviceProviderHash ??= HashCode.Combine(
             Extension.Options.Enabled, Extension.Options.SlowCommandThreshold, Extension.Options.ExplainFailedCommands,
-            Extension.RewriteMode, Extension.DisabledRewritesKey, Extension.Options.InFlightSampleInterval > TimeSpan.Zero);
+            Extension.RewriteMode, Extension.DisabledRewritesKey, Extension.Options.InFlightSampleInterval > TimeSpan.Zero,
+            Extension.Options.RepeatedStatementThreshold);
 
         public override bool ShouldUseSameServiceProvider(DbContextOptionsExtensionInfo other)
             => other is ExtensionInfo info
@@ -120,7 +122,8 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
                && info.Extension.Options.ExplainFailedCommands == Extension.Options.ExplainFailedCommands
                && info.Extension.RewriteMode == Extension.RewriteMode
                && info.Extension.DisabledRewritesKey == Extension.DisabledRewritesKey
-               && info.Extension.Options.InFlightSampleInterval > TimeSpan.Zero == Extension.Options.InFlightSampleInterval > TimeSpan.Zero;
+               && info.Extension.Options.InFlightSampleInterval > TimeSpan.Zero == Extension.Options.InFlightSampleInterval > TimeSpan.Zero
+               && info.Extension.Options.RepeatedStatementThreshold == Extension.Options.RepeatedStatementThreshold;
 
         public override void PopulateDebugInfo(IDictionary<string, string> debugInfo)
         {
@@ -129,6 +132,7 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
             debugInfo["QueryWatch:ExplainFailedCommands"] = Extension.Options.ExplainFailedCommands.ToString(CultureInfo.InvariantCulture);
             debugInfo["QueryWatch:Rewrites:Mode"] = Extension.RewriteMode.ToString();
             debugInfo["QueryWatch:Rewrites:DisabledRewrites"] = Extension.DisabledRewritesKey;
+            debugInfo["QueryWatch:RepeatedStatementThreshold"] = Extension.Options.RepeatedStatementThreshold.ToString(CultureInfo.InvariantCulture);
         }
     }
 }

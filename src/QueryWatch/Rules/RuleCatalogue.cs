@@ -30,6 +30,7 @@ internal static class RuleCatalogue
         new QW023TempSpill(),
         new QW024LockWait(),
         new QW025EarlyStopBet(),
+        new QW027RepeatedStatement(),
     ];
 
     /// <summary>The rule with this id or name (case-insensitive), or null.</summary>
