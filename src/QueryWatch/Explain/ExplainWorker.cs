@@ -73,6 +73,9 @@ internal sealed class ExplainWorker(
                     {
                         Interlocked.Increment(ref _handled);
                     }
+
+                    // A long burst never lets the queue run dry: the Store's buffer is written between captures too.
+                    if (store?.FlushDueIn is { } due && due <= TimeSpan.Zero) await store.FlushAsync(ct).ConfigureAwait(false);
                 }
 
                 ReportStaleDropped();
