@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace QueryWatch.Cli;
 
-/// <summary>The <c>querywatch</c> command line: analyze, rules, fingerprint, diff.</summary>
+/// <summary>The <c>querywatch</c> command line: analyze, rules, fingerprint, store, report, diff.</summary>
 internal static class CliApp
 {
     public static int Run(string[] args, CliConsole console)
@@ -12,6 +12,8 @@ internal static class CliApp
             AnalyzeCommand.Create(console),
             RulesCommand.Create(console),
             FingerprintCommand.Create(console),
+            StoreCommand.Create(console),
+            Report.ReportCommand.Create(console),
             DiffCommand.Create(console),
         };
         var parsed = root.Parse(args);

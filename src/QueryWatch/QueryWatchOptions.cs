@@ -119,6 +119,21 @@ public sealed class QueryWatchOptions
     public long MaxQueuedBytes { get; set; } = 16L * 1024 * 1024;
 
     /// <summary>
+    /// How many times one statement (the same command text) may run in one DbContext instance before
+    /// QueryWatch reports it as QW027 repeated-statement, an N+1: logged once per instance and statement,
+    /// when the count reaches this number, with the count, the time the executions took together, the
+    /// normalized SQL and the operation it ran in. A pooled context counts afresh for each lease.
+    /// Default: 20. Zero turns the count off. Otherwise at least 2.
+    /// </summary>
+    public int RepeatedStatementThreshold { get; set; } = 20;
+
+    /// <summary>
+    /// The Store shared by a fleet of instances (<see cref="StoreOptions.ConnectionString"/>,
+    /// <see cref="StoreOptions.CreateSchema"/>); see the README, "Many instances". Default: no store.
+    /// </summary>
+    public StoreOptions Store { get; set; } = new();
+
+    /// <summary>
     /// The share of commands that were not captured (fast ones) offered to the worker for a baseline plan:
     /// an estimated EXPLAIN, no finding logged, remembered per statement (its plan's shape, when, how long
     /// the command took) so that when the statement later gets slow with another plan, QW026 plan-changed
@@ -136,6 +151,7 @@ public sealed class QueryWatchOptions
         var copy = (QueryWatchOptions)MemberwiseClone();
         copy.Rules = new Dictionary<string, RuleOptions>(Rules, StringComparer.OrdinalIgnoreCase);
         copy.Rewrites = (Rewrites ?? new RewriteOptions()).Clone();
+        copy.Store = (Store ?? new StoreOptions()).Clone();
         return copy;
     }
 }

@@ -43,6 +43,12 @@ internal sealed class QueryWatchOptionsValidator : IValidateOptions<QueryWatchOp
             errors.Add(Invalid(nameof(options.MaxCapturedParameterBytes), options.MaxCapturedParameterBytes, "set 0 or more bytes, e.g. 262144 (256 KiB); 0 keeps no parameter value"));
         if (options.MaxQueuedBytes < 1)
             errors.Add(Invalid(nameof(options.MaxQueuedBytes), options.MaxQueuedBytes, "set 1 or more bytes, e.g. 16777216 (16 MiB)"));
+        if (options.RepeatedStatementThreshold is < 0 or 1)
+            errors.Add(Invalid(nameof(options.RepeatedStatementThreshold), options.RepeatedStatementThreshold, "set 2 or more executions of one statement in one DbContext instance, e.g. 20, or 0 to turn the count off"));
+        if (options.Store is null)
+            errors.Add(Invalid(nameof(options.Store), "null", "leave it unset for no store, or set Store.ConnectionString"));
+        else if (options.Store.ConnectionString is { } store && string.IsNullOrWhiteSpace(store))
+            errors.Add(Invalid("Store.ConnectionString", "(blank)", "set a full connection string to the database that holds schema querywatch, or remove it to keep the state in the process"));
         if (double.IsNaN(options.BaselineSampleRate) || options.BaselineSampleRate < 0 || options.BaselineSampleRate > 1)
             errors.Add(Invalid(nameof(options.BaselineSampleRate), options.BaselineSampleRate, "set a share between 0 and 1, e.g. 0.0001 to offer one uncaptured command in 10,000 for a baseline plan, or 0 to take none"));
         return errors;

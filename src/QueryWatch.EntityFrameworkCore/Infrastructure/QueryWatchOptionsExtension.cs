@@ -109,11 +109,12 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
         // everything else is read from each context's own extension at capture time.
         // The rewrite mode and disabled ids too: the interceptor owns the book of verified rewrites;
         // and whether live sampling is on: the interceptor owns the slot table of running commands;
+        // and RepeatedStatementThreshold: the interceptor counts repeated statements against it;
         // and the baseline rate: the interceptor counts down to the next baseline (issue #15).
         public override int GetServiceProviderHashCode() => _serviceProviderHash ??= HashCode.Combine(
             Extension.Options.Enabled, Extension.Options.SlowCommandThreshold, Extension.Options.ExplainFailedCommands,
             Extension.RewriteMode, Extension.DisabledRewritesKey, Extension.Options.InFlightSampleInterval > TimeSpan.Zero,
-            Extension.Options.BaselineSampleRate);
+            Extension.Options.RepeatedStatementThreshold, Extension.Options.BaselineSampleRate);
 
         public override bool ShouldUseSameServiceProvider(DbContextOptionsExtensionInfo other)
             => other is ExtensionInfo info
@@ -123,6 +124,7 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
                && info.Extension.RewriteMode == Extension.RewriteMode
                && info.Extension.DisabledRewritesKey == Extension.DisabledRewritesKey
                && info.Extension.Options.InFlightSampleInterval > TimeSpan.Zero == Extension.Options.InFlightSampleInterval > TimeSpan.Zero
+               && info.Extension.Options.RepeatedStatementThreshold == Extension.Options.RepeatedStatementThreshold
                && info.Extension.Options.BaselineSampleRate.Equals(Extension.Options.BaselineSampleRate);
 
         public override void PopulateDebugInfo(IDictionary<string, string> debugInfo)
@@ -132,6 +134,8 @@ internal sealed class QueryWatchOptionsExtension : IDbContextOptionsExtension
             debugInfo["QueryWatch:ExplainFailedCommands"] = Extension.Options.ExplainFailedCommands.ToString(CultureInfo.InvariantCulture);
             debugInfo["QueryWatch:Rewrites:Mode"] = Extension.RewriteMode.ToString();
             debugInfo["QueryWatch:Rewrites:DisabledRewrites"] = Extension.DisabledRewritesKey;
+            debugInfo["QueryWatch:RepeatedStatementThreshold"] = Extension.Options.RepeatedStatementThreshold.ToString(CultureInfo.InvariantCulture);
+            debugInfo["QueryWatch:BaselineSampleRate"] = Extension.Options.BaselineSampleRate.ToString(CultureInfo.InvariantCulture);
         }
     }
 }

@@ -24,6 +24,9 @@ namespace QueryWatch.EntityFrameworkCore.Interception;
 /// table (<see cref="InFlightCommands"/>) and the ending hooks clear it: one compare-exchange each way.
 /// The table is watched by the sampler of the first database a command of this interceptor runs on:
 /// contexts that share this interceptor (same options) but talk to other servers are not sampled there.
+/// With <c>RepeatedStatementThreshold</c> on, the ending hooks also count the command's text per DbContext
+/// instance (<see cref="RepeatedStatements"/>: found by reference, no hash of the text, no lock); the one
+/// execution that brings a statement to the threshold reads its context and hands QW027 to the thread pool.
 /// </summary>
 internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 {
@@ -34,6 +37,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     private readonly bool _captureFailed;
     private readonly RewriteSettings? _rewrites;
     private readonly RewriteApplier? _applier;
+    private readonly RepeatedStatements? _repeated;
     private InFlightCommands? _inFlight;
     private ExplainPipeline? _sampledBy;
     private int _failureLogged;
@@ -60,6 +64,8 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
             _rewrites = RewriteSettings.Create(extension.Options.Rewrites, extension.EnvironmentName);
             if (_rewrites.Mode == RewriteMode.Apply) _applier = new RewriteApplier(_rewrites.Book);
         }
+
+        if (_enabled && extension.Options.RepeatedStatementThreshold > 0) _repeated = new RepeatedStatements(extension.Options.RepeatedStatementThreshold);
     }
 
     /// <summary>The rewrite settings captures carry to the worker; null when rewrites are Off.</summary>
@@ -186,6 +192,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
             var duration = _readerExecutionTimes.Take(eventData.CommandId, out var source) + eventData.Duration;
             if (duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, duration, source, samples);
             else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, duration, source);
+            if (_repeated is not null) CountRepeated(command, eventData.Context, duration, source);
         }
 
         return result;
@@ -197,6 +204,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         var samples = _inFlight?.End(eventData.CommandId);
         if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
         else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
+        if (_repeated is not null) CountRepeated(command, eventData.Context, eventData.Duration, eventData.CommandSource);
         return result;
     }
 
@@ -206,6 +214,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         var samples = _inFlight?.End(eventData.CommandId);
         if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
         else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
+        if (_repeated is not null) CountRepeated(command, eventData.Context, eventData.Duration, eventData.CommandSource);
         return new ValueTask<object?>(result);
     }
 
@@ -215,6 +224,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         var samples = _inFlight?.End(eventData.CommandId);
         if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
         else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
+        if (_repeated is not null) CountRepeated(command, eventData.Context, eventData.Duration, eventData.CommandSource);
         return result;
     }
 
@@ -224,6 +234,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         var samples = _inFlight?.End(eventData.CommandId);
         if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
         else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
+        if (_repeated is not null) CountRepeated(command, eventData.Context, eventData.Duration, eventData.CommandSource);
         return new ValueTask<int>(result);
     }
 
@@ -280,6 +291,38 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
 
         t_sinceBaseline = 0;
         return true;
+    }
+
+    // A completed command only: one that failed or was cancelled is captured on its own. The text is EF's cached
+    // string for a LINQ query shape, so the lookup compares references (RepeatedStatements).
+    private void CountRepeated(DbCommand command, DbContext? context, TimeSpan duration, CommandSource? source)
+    {
+        if (context is null) return;
+        try
+        {
+            var id = context.ContextId;
+            if (command.CommandText is { } text && _repeated!.Count(context, id.InstanceId, id.Lease, text, duration, out var total))
+                ReportRepeated(text, context, total, source);
+        }
+        catch (Exception e)
+        {
+            ReportOnce(_extension, context, e);
+        }
+    }
+
+    // Once per DbContext instance (lease) and statement: read who sent it and the request it ran in on the
+    // application's thread, then log on the thread pool.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void ReportRepeated(string sql, DbContext context, TimeSpan total, CommandSource? source)
+    {
+        var extension = Find(context) ?? _extension;
+        var tags = QueryTags.Read(sql);
+        if (tags.Ignore) return;
+        var factory = extension.LoggerFactory ?? context.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
+        var activity = System.Diagnostics.Activity.Current;
+        var traceId = activity is null || activity.TraceId == default ? null : activity.TraceId.ToHexString();
+        var who = new FindingContext(source?.ToString(), context.GetType().Name, tags.Tag, CommandCapture.Operation(), traceId);
+        new RepeatedStatementReport(factory.CreateLogger(Log.Category), extension.Options, sql, _repeated!.Threshold, total, who).Queue();
     }
 
     /// <summary>What an exception from Npgsql means for QueryWatch.</summary>

@@ -41,11 +41,12 @@ internal static partial class Log
     private static readonly EventId s_findingEvent = new(QueryWatchEventId.Finding, "Finding");
 
     /// <summary>
-    /// 3001: one finding, with <c>QueryId</c> and the context (<c>CommandSource</c>, <c>DbContext</c>, <c>Tag</c>,
-    /// <c>Operation</c>, <c>TraceId</c>) as properties and in the message only when known. The caller checks IsEnabled.
+    /// 3001: one finding, with <c>QueryId</c>, the context (<c>CommandSource</c>, <c>DbContext</c>, <c>Tag</c>,
+    /// <c>Operation</c>, <c>TraceId</c>) and the impact (<c>Calls</c>, <c>TotalTimeMs</c>, <c>CancelledCount</c>) as
+    /// properties and in the message only when known. The caller checks IsEnabled.
     /// </summary>
     public static void Finding(ILogger logger, LogLevel level, string ruleId, string ruleName, RuleSeverity severity, FindingBasis basis, string fingerprint, string? queryId,
-        long durationMs, string outcome, string node, string message, string suggestion, string sql, FindingContext context)
+        long durationMs, string outcome, string node, string message, string suggestion, string sql, FindingContext context, FindingImpact impact = default)
     {
         var state = new FindingState();
         state.Text("").Add("RuleId", ruleId).Text(" ").Add("RuleName", ruleName).Text(" (").Add("Severity", severity).Text(", ").Add("Basis", basis)
@@ -64,6 +65,18 @@ internal static partial class Log
         Context("Tag", context.Tag);
         Context("Operation", context.Operation);
         Context("TraceId", context.TraceId);
+        if (!first) state.Text(".");
+        // Issue #14: the statement's cost beyond this capture, each figure only when known.
+        first = true;
+        void Impact(string name, object? value, string unit)
+        {
+            if (value is null) return;
+            state.Text(first ? " Impact: " : ", ").Text(name).Text(" ").Add(name, value).Text(unit);
+            first = false;
+        }
+        Impact("Calls", impact.Calls, "");
+        Impact("TotalTimeMs", impact.TotalTimeMs is { } total ? Math.Round(total, 1) : null, " ms");
+        Impact("CancelledCount", impact.CancelledCount, "");
         if (!first) state.Text(".");
         logger.Log(level, s_findingEvent, state.Seal(), null, static (s, _) => s.ToString());
     }

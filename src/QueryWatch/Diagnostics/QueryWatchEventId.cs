@@ -72,8 +72,22 @@ public static class QueryWatchEventId
     public const int StaleCapturesDropped = 2017;
     /// <summary>A command was not explained: some parameter values were larger than <c>MaxCapturedParameterBytes</c> and not kept.</summary>
     public const int ExplainParametersNotKept = 2018;
+    /// <summary>The Store cannot be used (down, refusing, or its schema missing); QueryWatch falls back to the process's own cooldown and backs off.</summary>
+    public const int StoreUnavailable = 2050;
+    /// <summary>The Store is used again after it was unavailable.</summary>
+    public const int StoreRecovered = 2051;
+    /// <summary>Schema <c>querywatch</c> was created or upgraded (<c>Store:CreateSchema</c>).</summary>
+    public const int StoreSchemaCreated = 2052;
+    /// <summary>Store writes were dropped: the bounded buffer was full while the Store was unavailable.</summary>
+    public const int StoreWritesDropped = 2053;
+    /// <summary>Another instance holds the claim to explain a statement shape; this capture is only counted (debug).</summary>
+    public const int StoreClaimLost = 2054;
+    /// <summary>Captures and findings were written to the Store (debug).</summary>
+    public const int StoreWritten = 2055;
+    /// <summary>pg_stat_statements is not loaded or not readable: findings carry no Calls or TotalTimeMs.</summary>
+    public const int StatementStatisticsUnavailable = 2056;
     /// <summary>A baseline plan of a fast command was recorded (debug): statement, shape hash, duration (issue #15).</summary>
-    public const int BaselineRecorded = 2050;
+    public const int BaselineRecorded = 2060;
 
     // 3xxx: findings
     /// <summary>A plan finding: rule, severity, basis, the command's fingerprint and context, the node, the fix.</summary>

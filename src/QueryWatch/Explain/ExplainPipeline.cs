@@ -2,6 +2,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using QueryWatch.Diagnostics;
+using QueryWatch.Explain.Store;
 
 namespace QueryWatch.Explain;
 
@@ -38,6 +39,14 @@ internal sealed class ExplainPipeline : IAsyncDisposable
             new BoundedChannelOptions(_capacity) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true },
             OnDropped);
 
+        // The Store (issue #14): a claim shared by the fleet on top of the process's own cooldown.
+        FleetStore? store = null;
+        if (cooldown is null && Options.Store.ConnectionString is not null)
+        {
+            store = new FleetStore(Options.Store, Options.ExplainCooldown, _logger, Options.LogParameterValues);
+            cooldown = new StoreExplainCooldown(new InMemoryExplainCooldown(Options.ExplainCooldown), store, _logger);
+        }
+
         var dataSource = NpgsqlDataSource.Create(ExplainConnectionSettings.For(Options.ExplainConnectionString ?? connectionString, Options.ExplainStatementTimeout));
         _worker = new ExplainWorker(
             _queue.Reader,
@@ -46,7 +55,8 @@ internal sealed class ExplainPipeline : IAsyncDisposable
             _logger,
             analyzer ?? new RuleEnginePlanAnalyzer(Options.Rules, _logger),
             cooldown ?? new InMemoryExplainCooldown(Options.ExplainCooldown),
-            _bytes);
+            _bytes,
+            store);
         // The application's server, never ExplainConnectionString: a replica's pg_stat_activity does
         // not show the primary's backends. Nothing connects until a command runs past the threshold.
         if (Options.InFlightSampleInterval > TimeSpan.Zero)

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using QueryWatch.Diagnostics;
+using QueryWatch.Explain.Store;
 using QueryWatch.Plans;
 using QueryWatch.Sql;
 
@@ -23,6 +24,7 @@ internal sealed class ExplainWorker(
     IPlanAnalyzer analyzer,
     IExplainCooldown cooldown,
     QueueByteBudget? bytes = null,
+    FleetStore? store = null,
     IPlanHistory? history = null) : IAsyncDisposable
 {
     private static readonly TimeSpan s_firstBackoff = TimeSpan.FromSeconds(1);
@@ -36,6 +38,8 @@ internal sealed class ExplainWorker(
     private RewriteVerifier? _rewrites;
     private readonly ServerFaults _faults = new(dataSource);
     private readonly PlanChanges _planChanges = new(dataSource, history ?? new InMemoryPlanHistory(), logger);
+    private readonly StatementStatisticsReader _statistics = new(dataSource, logger);
+    private readonly UnfinishedCounts _unfinished = new();
     private TimeSpan _backoff = TimeSpan.Zero;
     private long _retryAt;
     private long _outageStarted;
@@ -53,7 +57,7 @@ internal sealed class ExplainWorker(
     {
         try
         {
-            while (await queue.WaitToReadAsync(ct).ConfigureAwait(false))
+            while (await WaitToReadAsync(ct).ConfigureAwait(false))
             {
                 while (queue.TryRead(out var command))
                 {
@@ -74,6 +78,9 @@ internal sealed class ExplainWorker(
                     {
                         Interlocked.Increment(ref _handled);
                     }
+
+                    // A long burst never lets the queue run dry: the Store's buffer is written between captures too.
+                    if (store?.FlushDueIn is { } due && due <= TimeSpan.Zero) await store.FlushAsync(ct).ConfigureAwait(false);
                 }
 
                 ReportStaleDropped();
@@ -82,20 +89,61 @@ internal sealed class ExplainWorker(
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+        finally
+        {
+            // What the Store has not been sent yet: one last bounded attempt while stopping.
+            if (store is { HasPending: true })
+            {
+                using var last = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await store.FlushAsync(last.Token).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for the next capture; meanwhile writes the Store's buffer when it is due, so counts reach the Store
+    /// within about a second of a burst even when no capture follows (issue #14).
+    /// </summary>
+    private async ValueTask<bool> WaitToReadAsync(CancellationToken ct)
+    {
+        while (store?.FlushDueIn is { } due)
+        {
+            if (due > TimeSpan.Zero)
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(due);
+                try
+                {
+                    return await queue.WaitToReadAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                }
+            }
+
+            await store.FlushAsync(ct).ConfigureAwait(false);
+            if (store.FlushDueIn is { } next && next <= TimeSpan.Zero) break;
+        }
+
+        return await queue.WaitToReadAsync(ct).ConfigureAwait(false);
     }
 
     private async Task HandleAsync(CapturedCommand command, CancellationToken ct)
     {
         var now = DateTimeOffset.UtcNow;
-        if (DropIfStale(command, now)) return;
-        ReportStaleDropped();
+        // A baseline is no capture (issue #15): it is neither counted for the fleet nor held to the cooldown.
         if (command.Outcome == CommandOutcome.Baseline)
         {
-            await HandleBaselineAsync(command, now, ct).ConfigureAwait(false);
+            if (!DropIfStale(command, now)) await HandleBaselineAsync(command, now, ct).ConfigureAwait(false);
             return;
         }
 
         var whole = SqlFingerprint.ComputeId(command.Sql);
+        // Every capture counts, explained or not: the fleet's ranking and CancelledCount rest on it (issue #14).
+        store?.RecordCapture(whole, command.Outcome, command.Duration, command.CapturedAt);
+        _unfinished.Record(whole, command.Outcome);
+        if (DropIfStale(command, now)) return;
+        ReportStaleDropped();
         if (!_rateLimiter.HasCapacity(now))
         {
             QueryWatchMetrics.Explained("rate_limited");
@@ -103,7 +151,7 @@ internal sealed class ExplainWorker(
             return;
         }
 
-        if (!cooldown.TryEnter(whole, now))
+        if (!await cooldown.TryEnterAsync(whole, now, ct).ConfigureAwait(false))
         {
             QueryWatchMetrics.Explained("cooldown");
             return;
@@ -144,7 +192,11 @@ internal sealed class ExplainWorker(
             var findings = analyzer.Analyze(plan.Value.Plan, statement.Text, statistics, command.Observed with { MsPerCostUnit = _calibration.MsPerCostUnit, Prior = prior });
             findings = await _advice.VerifyIndexesAsync(findings, statement, command.Parameters, fingerprint, ct).ConfigureAwait(false);
             findings = await _probes.MeasureAsync(findings, plan.Value.Plan, statement, command, fingerprint, ct).ConfigureAwait(false);
-            _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity);
+            // The plan shape seen for the statement (issue #15's hash), for the plan history a fleet shares.
+            store?.RecordPlanShape(fingerprint.Id, unchecked((long)PlanShape.Hash(plan.Value.Plan)), command.Outcome, command.Duration, command.CapturedAt);
+            var impact = findings.Count > 0 ? await ImpactAsync(whole, plan.Value.Plan.QueryIdentifier, ct).ConfigureAwait(false) : default;
+            var reported = _reporter.Report(command, fingerprint, plan.Value.Plan.QueryIdentifier, findings, activity, impact.Figures);
+            if (store is not null && reported.Count > 0) Keep(command, whole, fingerprint, plan.Value.Plan.QueryIdentifier, plan.Value.Json, reported, impact);
             // After the rules: this run's shape is what the next run of the statement is compared with (QW026).
             if (command.Outcome != CommandOutcome.Failed)
                 await _planChanges.RecordAsync(plan.Value.Plan, fingerprint, command.Duration, now, baseline: false, ct).ConfigureAwait(false);
@@ -205,7 +257,30 @@ internal sealed class ExplainWorker(
             if (_unavailableThisCommand) return;
             if (plan is null) continue;
             var hash = await _planChanges.RecordAsync(plan.Value.Plan, fingerprint, command.Duration, now, baseline: true, ct).ConfigureAwait(false);
+            // The fleet's plan history too, when there is a Store (counted as a sighting, not a capture).
+            store?.RecordPlanShape(fingerprint.Id, unchecked((long)hash), command.Outcome, command.Duration, command.CapturedAt);
             Log.BaselineRecorded(logger, fingerprint.IdHex, PlanShape.Format(hash), (long)command.Duration.TotalMilliseconds);
+        }
+    }
+
+    /// <summary>pg_stat_statements' figures for the query id, and the cancelled count: the Store's when it answered, else this process's.</summary>
+    private async Task<(FindingImpact Figures, double? MeanTimeMs)> ImpactAsync(ulong whole, string? queryId, CancellationToken ct)
+    {
+        var statistics = await _statistics.ReadAsync(queryId, ct).ConfigureAwait(false);
+        var cancelled = store?.FleetUnfinished(whole) ?? _unfinished.Of(whole);
+        return (new FindingImpact(statistics?.Calls, statistics?.TotalTimeMs, cancelled), statistics?.MeanTimeMs);
+    }
+
+    /// <summary>Hands the reported findings to the Store's buffer, with the plan (redacted unless values are logged).</summary>
+    private void Keep(CapturedCommand command, ulong whole, SqlFingerprint fingerprint, string? queryId, string json,
+        IReadOnlyList<Rules.Finding> reported, (FindingImpact Figures, double? MeanTimeMs) impact)
+    {
+        var plan = options.LogParameterValues ? json : PlanJsonRedactor.Redact(json);
+        foreach (var finding in reported)
+        {
+            store!.RecordFinding(new StoredFinding(fingerprint.Id, whole, finding.RuleId, finding.RuleName,
+                Rules.PlanTreeWriter.Severity(finding.Severity), queryId, fingerprint.Normalized, command.CapturedAt, finding.Message, finding.Suggestion,
+                finding.NodePath, plan, impact.Figures.Calls, impact.Figures.TotalTimeMs, impact.MeanTimeMs, Redacted: !options.LogParameterValues));
         }
     }
 
@@ -258,7 +333,7 @@ internal sealed class ExplainWorker(
         _retryAt = 0;
     }
 
-    private async Task<(Plan Plan, bool Analyzed)?> ExplainStatementAsync(CapturedCommand command, SqlStatement statement, SqlFingerprint fingerprint, CancellationToken ct)
+    private async Task<(Plan Plan, bool Analyzed, string Json)?> ExplainStatementAsync(CapturedCommand command, SqlStatement statement, SqlFingerprint fingerprint, CancellationToken ct)
     {
         // ANALYZE runs the statement again: only a slow read-only SELECT, never what was cancelled or timed out.
         var analyze = options.ExplainAnalyze && statement.IsReadOnlySelect && command.Outcome == CommandOutcome.Slow;
@@ -283,7 +358,7 @@ internal sealed class ExplainWorker(
             var plan = JsonPlanParser.Parse(json);
             plan.ServerVersion = explained.ServerVersion;
             QueryWatchMetrics.Explained("explained");
-            return (plan, analyze);
+            return (plan, analyze, json);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -424,5 +499,9 @@ internal sealed class ExplainWorker(
         }
     }
 
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (store is not null) await store.DisposeAsync().ConfigureAwait(false);
+        await dataSource.DisposeAsync().ConfigureAwait(false);
+    }
 }

@@ -15,8 +15,11 @@ namespace QueryWatch.Explain;
 /// </summary>
 internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
 {
-    public void Report(CapturedCommand command, SqlFingerprint fingerprint, string? queryId, IReadOnlyList<Finding> findings, Activity? activity)
+    /// <summary>Logs, counts and adds to <paramref name="activity"/> each finding; returns them as reported (redacted unless values may be logged).</summary>
+    public IReadOnlyList<Finding> Report(CapturedCommand command, SqlFingerprint fingerprint, string? queryId, IReadOnlyList<Finding> findings, Activity? activity,
+        FindingImpact impact = default)
     {
+        var reported = new List<Finding>(findings.Count);
         var outcome = command.Outcome.ToString();
         var durationMs = (long)command.Duration.TotalMilliseconds;
         // The tag is the developer's own comment (TagWith, TagWithCallSite's file:line): redacted like any text.
@@ -27,12 +30,13 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
         {
             // Every sink below reads the redacted finding: no rule's wording can put a value in a log.
             var finding = logParameterValues ? raw : FindingRedactor.Redact(raw);
+            reported.Add(finding);
             QueryWatchMetrics.FindingLogged(finding.RuleId);
             var level = Log.LevelOf(finding.Severity);
             if (logger.IsEnabled(level))
             {
                 Log.Finding(logger, level, finding.RuleId, finding.RuleName, finding.Severity, finding.Basis, fingerprint.IdHex, queryId,
-                    durationMs, outcome, finding.NodePath, finding.Message, finding.Suggestion, fingerprint.Normalized, context);
+                    durationMs, outcome, finding.NodePath, finding.Message, finding.Suggestion, fingerprint.Normalized, context, impact);
             }
 
             if (activity is null) continue;
@@ -56,6 +60,8 @@ internal sealed class FindingReporter(ILogger logger, bool logParameterValues)
             if (context.TraceId is { } traceId) tags["querywatch.trace_id"] = traceId;
             activity.AddEvent(new ActivityEvent("querywatch.finding", tags: tags));
         }
+
+        return reported;
     }
 
     /// <summary>

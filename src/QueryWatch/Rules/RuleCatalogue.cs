@@ -31,6 +31,7 @@ internal static class RuleCatalogue
         new QW024LockWait(),
         new QW025EarlyStopBet(),
         new QW026PlanChanged(),
+        new QW027RepeatedStatement(),
     ];
 
     /// <summary>The rule with this id or name (case-insensitive), or null.</summary>

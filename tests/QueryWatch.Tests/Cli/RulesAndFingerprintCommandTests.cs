@@ -20,6 +20,7 @@ public sealed class RulesAndFingerprintCommandTests
         Assert.StartsWith("QW023  temp-spill", lines[22], StringComparison.Ordinal);
         Assert.StartsWith("QW024  lock-wait", lines[23], StringComparison.Ordinal);
         Assert.StartsWith("QW025  early-stop-bet", lines[24], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.StartsWith("QW027  repeated-statement", StringComparison.Ordinal));
     }
 
     [Fact]
