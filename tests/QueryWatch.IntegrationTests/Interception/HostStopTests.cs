@@ -22,7 +22,7 @@ public sealed class HostStopTests(PostgresFixture postgres)
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs));
         builder.Services.AddQueryWatch(o => o.SlowCommandThreshold = TimeSpan.FromTicks(1));
-        builder.Services.AddDbContext<ItemsContext>(o => o.UseNpgsql(db.ConnectionString).UseQueryWatch());
+        builder.Services.AddDbContext<ItemsContext>(o => o.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.ManyServiceProvidersCreatedWarning)).UseNpgsql(db.ConnectionString).UseQueryWatch());
         using var host = builder.Build();
         await host.StartAsync(Ct);
         await using var scope = host.Services.CreateAsyncScope();

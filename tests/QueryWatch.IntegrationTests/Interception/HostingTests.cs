@@ -20,8 +20,8 @@ public sealed class HostingTests(PostgresFixture postgres)
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs));
         builder.Services.AddQueryWatch(builder.Configuration.GetSection("QueryWatch"));
-        if (pooled) builder.Services.AddDbContextPool<ItemsContext>(o => o.UseNpgsql(connectionString).UseQueryWatch());
-        else builder.Services.AddDbContext<ItemsContext>(o => o.UseNpgsql(connectionString).UseQueryWatch(w => w.ExplainAnalyze = true));
+        if (pooled) builder.Services.AddDbContextPool<ItemsContext>(o => o.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.ManyServiceProvidersCreatedWarning)).UseNpgsql(connectionString).UseQueryWatch());
+        else builder.Services.AddDbContext<ItemsContext>(o => o.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.ManyServiceProvidersCreatedWarning)).UseNpgsql(connectionString).UseQueryWatch(w => w.ExplainAnalyze = true));
         return builder.Build();
     }
 

@@ -69,7 +69,7 @@ public sealed class RepeatedStatementTests(PostgresFixture postgres)
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddDbContext<ItemsContext>(o => o.UseNpgsql(db.ConnectionString).UseLoggerFactory(db.LoggerFactory)
+        builder.Services.AddDbContext<ItemsContext>(o => o.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.ManyServiceProvidersCreatedWarning)).UseNpgsql(db.ConnectionString).UseLoggerFactory(db.LoggerFactory)
             .UseQueryWatch(w => w.SlowCommandThreshold = TimeSpan.FromHours(1)));
         await using var app = builder.Build();
         // ASP.NET Core 10 leaves its request activity named Microsoft.AspNetCore.Hosting.HttpRequestIn while the request
@@ -163,7 +163,7 @@ public sealed class RepeatedStatementTests(PostgresFixture postgres)
     {
         await using var db = await Database(postgres, "qw_repeated_pool");
         var services = new ServiceCollection();
-        services.AddDbContextPool<ItemsContext>(o => o.UseNpgsql(db.ConnectionString).UseLoggerFactory(db.LoggerFactory)
+        services.AddDbContextPool<ItemsContext>(o => o.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.ManyServiceProvidersCreatedWarning)).UseNpgsql(db.ConnectionString).UseLoggerFactory(db.LoggerFactory)
             .UseQueryWatch(w => w.SlowCommandThreshold = TimeSpan.FromHours(1)), poolSize: 1);
         await using var provider = services.BuildServiceProvider();
         using var app = new ActivitySource("QueryWatch.IntegrationTests.Pool");

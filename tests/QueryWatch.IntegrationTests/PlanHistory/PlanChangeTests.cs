@@ -131,7 +131,7 @@ public sealed class PlanChangeTests(PostgresFixture postgres)
             o.SlowCommandThreshold = TimeSpan.FromMinutes(5);
             o.BaselineSampleRate = 1;
         });
-        builder.Services.AddDbContext<ItemsContext>(o => o.UseNpgsql(db.ConnectionString).UseQueryWatch());
+        builder.Services.AddDbContext<ItemsContext>(o => o.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.ManyServiceProvidersCreatedWarning)).UseNpgsql(db.ConnectionString).UseQueryWatch());
         using var host = builder.Build();
         await host.StartAsync(Ct);
         await host.StopAsync(Ct);

@@ -49,7 +49,7 @@ internal sealed class RewriteHost : IAsyncDisposable
         builder.Logging.ClearProviders().SetMinimumLevel(LogLevel.Trace).AddProvider(new FakeLoggerProvider(logs));
         var sent = new SentCommands();
         builder.Services.AddQueryWatch(builder.Configuration.GetSection("QueryWatch"));
-        builder.Services.AddDbContext<ItemsContext>(o => o.UseNpgsql(connectionString).AddInterceptors(sent).UseQueryWatch());
+        builder.Services.AddDbContext<ItemsContext>(o => o.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.ManyServiceProvidersCreatedWarning)).UseNpgsql(connectionString).AddInterceptors(sent).UseQueryWatch());
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new RewriteHost(host, logs, sent);

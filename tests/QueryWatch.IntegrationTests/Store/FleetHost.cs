@@ -50,7 +50,7 @@ internal sealed class FleetHost : IAsyncDisposable
             .AddFilter((category, level) => category == Log.Category || level >= LogLevel.Warning)
             .AddProvider(new FakeLoggerProvider(logs));
         builder.Services.AddQueryWatch(builder.Configuration.GetSection("QueryWatch"));
-        builder.Services.AddDbContext<ItemsContext>(o => o.UseNpgsql(cs, n => n.CommandTimeout(commandTimeoutSeconds)).UseQueryWatch());
+        builder.Services.AddDbContext<ItemsContext>(o => o.ConfigureWarnings(w => w.Ignore(Microsoft.EntityFrameworkCore.Diagnostics.CoreEventId.ManyServiceProvidersCreatedWarning)).UseNpgsql(cs, n => n.CommandTimeout(commandTimeoutSeconds)).UseQueryWatch());
         var host = builder.Build();
         await host.StartAsync(TestContext.Current.CancellationToken);
         return new FleetHost(host, cs, logs);
