@@ -190,9 +190,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         {
             var samples = _inFlight?.End(eventData.CommandId);
             var duration = _readerExecutionTimes.Take(eventData.CommandId, out var source) + eventData.Duration;
-            if (duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, duration, source, samples);
-            else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, duration, source);
-            if (_repeated is not null) CountRepeated(command, eventData.Context, duration, source);
+            Completed(command, eventData.Context, duration, source, samples);
         }
 
         return result;
@@ -202,9 +200,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     {
         if (!_enabled) return result;
         var samples = _inFlight?.End(eventData.CommandId);
-        if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
-        else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
-        if (_repeated is not null) CountRepeated(command, eventData.Context, eventData.Duration, eventData.CommandSource);
+        Completed(command, eventData.Context, eventData.Duration, eventData.CommandSource, samples);
         return result;
     }
 
@@ -212,9 +208,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     {
         if (!_enabled) return new ValueTask<object?>(result);
         var samples = _inFlight?.End(eventData.CommandId);
-        if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
-        else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
-        if (_repeated is not null) CountRepeated(command, eventData.Context, eventData.Duration, eventData.CommandSource);
+        Completed(command, eventData.Context, eventData.Duration, eventData.CommandSource, samples);
         return new ValueTask<object?>(result);
     }
 
@@ -222,9 +216,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     {
         if (!_enabled) return result;
         var samples = _inFlight?.End(eventData.CommandId);
-        if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
-        else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
-        if (_repeated is not null) CountRepeated(command, eventData.Context, eventData.Duration, eventData.CommandSource);
+        Completed(command, eventData.Context, eventData.Duration, eventData.CommandSource, samples);
         return result;
     }
 
@@ -232,9 +224,7 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
     {
         if (!_enabled) return new ValueTask<int>(result);
         var samples = _inFlight?.End(eventData.CommandId);
-        if (eventData.Duration >= _threshold) Capture(command, eventData.Context, CommandOutcome.Slow, eventData.Duration, eventData.CommandSource, samples);
-        else if (_baselineEvery != 0 && BaselineDue()) Capture(command, eventData.Context, CommandOutcome.Baseline, eventData.Duration, eventData.CommandSource);
-        if (_repeated is not null) CountRepeated(command, eventData.Context, eventData.Duration, eventData.CommandSource);
+        Completed(command, eventData.Context, eventData.Duration, eventData.CommandSource, samples);
         return new ValueTask<int>(result);
     }
 
@@ -278,6 +268,16 @@ internal sealed class QueryWatchInterceptor : DbCommandInterceptor
         var outcome = Classify(eventData.Exception);
         if (outcome == CommandOutcome.Failed && !_captureFailed) return;
         Capture(command, eventData.Context, outcome, eventData.Duration, eventData.CommandSource, samples);
+    }
+
+    // Every command that completed, whichever hook saw it end: captured when slow, else perhaps offered for a
+    // baseline plan; then counted for QW027. Inlined: the hot path pays no extra call for the fold.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Completed(DbCommand command, DbContext? context, TimeSpan duration, CommandSource? source, SampleLog? samples)
+    {
+        if (duration >= _threshold) Capture(command, context, CommandOutcome.Slow, duration, source, samples);
+        else if (_baselineEvery != 0 && BaselineDue()) Capture(command, context, CommandOutcome.Baseline, duration, source);
+        if (_repeated is not null) CountRepeated(command, context, duration, source);
     }
 
     private bool BaselineDue()

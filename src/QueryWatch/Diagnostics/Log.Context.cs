@@ -53,21 +53,9 @@ internal static partial class Log
             .Text(") in ").Add("Outcome", outcome).Text(" command ").Add("Fingerprint", fingerprint).Text(" (").Add("DurationMs", durationMs).Text(" ms");
         if (queryId is not null) state.Text(", query id ").Add("QueryId", queryId);
         state.Text(") at ").Add("Node", node).Text(": ").Add("Message", message).Text(" Fix: ").Add("Suggestion", suggestion).Text(" SQL: ").Add("Sql", sql);
-        var first = true;
-        void Context(string name, string? value)
-        {
-            if (value is null) return;
-            state.Text(first ? " Sent by " : ", ").Text(name).Text(" ").Add(name, value);
-            first = false;
-        }
-        Context("DbContext", context.DbContextType);
-        Context("CommandSource", context.CommandSource);
-        Context("Tag", context.Tag);
-        Context("Operation", context.Operation);
-        Context("TraceId", context.TraceId);
-        if (!first) state.Text(".");
+        state.SentBy(context);
         // Issue #14: the statement's cost beyond this capture, each figure only when known.
-        first = true;
+        var first = true;
         void Impact(string name, object? value, string unit)
         {
             if (value is null) return;
@@ -100,6 +88,26 @@ internal static partial class Log
             _properties.Add(new(name, value));
             _template.Append('{').Append(name).Append('}');
             _message.Append(Convert.ToString(value, CultureInfo.InvariantCulture));
+            return this;
+        }
+
+        /// <summary>" Sent by DbContext X, CommandSource Y, …." with each context property only when known; nothing when none is.</summary>
+        public FindingState SentBy(FindingContext context)
+        {
+            var first = true;
+            void Property(string name, string? value)
+            {
+                if (value is null) return;
+                Text(first ? " Sent by " : ", ").Text(name).Text(" ").Add(name, value);
+                first = false;
+            }
+
+            Property("DbContext", context.DbContextType);
+            Property("CommandSource", context.CommandSource);
+            Property("Tag", context.Tag);
+            Property("Operation", context.Operation);
+            Property("TraceId", context.TraceId);
+            if (!first) Text(".");
             return this;
         }
 

@@ -22,19 +22,7 @@ internal static partial class Log
             .Text(") in ").Add("Outcome", "Repeated").Text(" command ").Add("Fingerprint", fingerprint)
             .Text(" (").Add("Count", count).Text(" times, ").Add("DurationMs", totalMs).Text(" ms together): ").Add("Message", message)
             .Text(" Fix: ").Add("Suggestion", QW027RepeatedStatement.Suggestion).Text(" SQL: ").Add("Sql", sql);
-        var first = true;
-        void Context(string name, string? value)
-        {
-            if (value is null) return;
-            state.Text(first ? " Sent by " : ", ").Text(name).Text(" ").Add(name, value);
-            first = false;
-        }
-        Context("DbContext", context.DbContextType);
-        Context("CommandSource", context.CommandSource);
-        Context("Tag", context.Tag);
-        Context("Operation", context.Operation);
-        Context("TraceId", context.TraceId);
-        if (!first) state.Text(".");
+        state.SentBy(context);
         logger.Log(level, s_findingEvent, state.Seal(), null, static (s, _) => s.ToString());
     }
 }

@@ -1,3 +1,4 @@
+using QueryWatch.Explain;
 using QueryWatch.Plans;
 using QueryWatch.Rules;
 using Xunit;
@@ -56,6 +57,29 @@ public sealed class PlanChangedRuleTests
         Assert.Contains(finding.Evidence, e => e.Key == "changed" && e.Value.Contains("Index Scan using ix_orders_customer on orders → Seq Scan on orders", StringComparison.Ordinal));
         // The trees carry no condition text: no literal reaches the message.
         Assert.DoesNotContain("ann@example.com", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plan_change_reaches_the_sinks_without_the_value_the_new_plan_was_built_for()
+    {
+        // A custom plan carries the bound parameter value as a constant, beside the query's own literal.
+        const string AfterWithValues = """
+            Hash Join  (cost=8.01..1900.00 rows=5 width=8)
+              Hash Cond: (o.customer_id = c.id)
+              ->  Seq Scan on orders o  (cost=0.00..1700.00 rows=100000 width=8)
+                    Filter: (o.note <> 'literal-7f3a'::text)
+              ->  Hash  (cost=8.00..8.00 rows=1 width=4)
+                    ->  Seq Scan on customers c  (cost=0.00..8.00 rows=1 width=4)
+                          Filter: (email = 'value-ann@example.com'::text)
+            """;
+
+        var raw = Assert.Single(Analyze(AfterWithValues, 2400, Prior(Before, 3, 4, 5)), f => f.RuleId == "QW026");
+        var reported = FindingRedactor.Redact(raw);
+
+        Assert.Equal(FindingBasis.Observed, reported.Basis);
+        string[] texts = [reported.Message, reported.Suggestion, reported.NodePath, .. reported.Evidence.Select(e => e.Value)];
+        Assert.All(texts, t => Assert.DoesNotContain("literal-7f3a", t, StringComparison.Ordinal));
+        Assert.All(texts, t => Assert.DoesNotContain("value-ann", t, StringComparison.Ordinal));
     }
 
     [Fact]
